@@ -1,0 +1,95 @@
+// The ONE pipeline: target → scale → metrics → evaluate → decide → scale. The loop, the REST API and the
+// demo all call runCycle; nothing else walks these steps.
+import { describeError } from '../errors.ts';
+import type { KubeObject, ResolvedTarget, Scale } from '../kube/types.ts';
+import type { Stage } from '../log/events.ts';
+import type { CycleContext } from './context.ts';
+import type { CycleReport, RunType, StopAfter } from './types.ts';
+import { decide } from './decide.ts';
+import { evaluateMetrics } from './evaluate.ts';
+import { gatherMetrics } from './metrics.ts';
+import { applyDecision } from './scale.ts';
+import { StepError } from './steps.ts';
+
+/** `deployment/team-a/web`: how messages name the target. */
+export function targetLabel(ctx: Pick<CycleContext, 'target' | 'namespace'>): string {
+  return `${ctx.target.kind.toLowerCase()}/${ctx.namespace}/${ctx.target.name}`;
+}
+
+/** Wraps a Kubernetes failure of a read step in CPA's wording. */
+async function read<T>(stage: Stage, context: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new StepError(stage, `${context}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+interface Fetched {
+  resolved: ResolvedTarget;
+  object: KubeObject;
+  scale: Scale;
+}
+
+async function fetchTarget(ctx: CycleContext): Promise<Fetched> {
+  const resolved = await read('target', 'failed to get managed resource', () => ctx.kube.resolveTarget(ctx.target, ctx.namespace));
+  const object = await read('target', 'failed to get managed resource', () => ctx.kube.getObject(resolved));
+  const scale = await read('scale', 'failed to get scale subresource', () => ctx.kube.getScale(resolved));
+  ctx.logger.log({ kind: 'info', level: 2, message: `scale: ${scale.replicas} replicas, selector "${scale.selector}"` });
+  return { resolved, object, scale };
+}
+
+/** Runs one cycle up to `stopAfter` and reports what happened; never throws for expected failures. */
+export async function runCycle(ctx: CycleContext, options: { runType: RunType; stopAfter: StopAfter }): Promise<CycleReport> {
+  const startedMs = ctx.clock.nowMs();
+  const dryRun = ctx.dryRun || options.runType === 'api_dry_run';
+  const report: CycleReport = { runType: options.runType, target: targetLabel(ctx), startedMs, durationMs: 0, dryRun };
+  try {
+    const { resolved, object, scale } = await fetchTarget(ctx);
+    report.metrics = await gatherMetrics(ctx, object, scale, options.runType);
+    if (options.stopAfter === 'metrics') return finish(ctx, report);
+    report.evaluation = await evaluateMetrics(ctx, object, report.metrics, options.runType);
+    if (options.stopAfter === 'evaluate') return finish(ctx, report);
+    const decided = decide({
+      evaluation: report.evaluation,
+      current: scale.replicas,
+      minReplicas: ctx.config.minReplicas,
+      maxReplicas: ctx.config.maxReplicas,
+      downscaleStabilizationSec: ctx.config.downscaleStabilizationSec,
+      history: ctx.state.history,
+      nowMs: ctx.clock.nowMs(),
+    });
+    // A dry run must not leave a trace in the window that real decisions later use.
+    if (!dryRun) ctx.state.history = decided.history;
+    report.decision = decided.decision;
+    if (decided.decision.action !== 'disabled') {
+      const applied = await applyDecision({ ...ctx, dryRun }, resolved, object, scale, decided.decision, options.runType);
+      report.decision = applied.decision;
+      report.scaled = applied.scaled;
+    }
+  } catch (err) {
+    if (!(err instanceof StepError)) throw err;
+    report.error = { stage: err.stage, message: err.message };
+  }
+  return finish(ctx, report);
+}
+
+/** Stamps the duration, updates the failure count and logs the one line that tells the cycle's story. */
+function finish(ctx: CycleContext, report: CycleReport): CycleReport {
+  report.durationMs = ctx.clock.nowMs() - report.startedMs;
+  const base = { target: report.target, runType: report.runType, durationMs: report.durationMs };
+  if (report.error) {
+    ctx.state.consecutiveFailures++;
+    ctx.logger.log({ kind: 'cycle-error', ...base, stage: report.error.stage, message: report.error.message });
+    return report;
+  }
+  ctx.state.consecutiveFailures = 0;
+  const d = report.decision;
+  if (!d) {
+    ctx.logger.log({ kind: 'info', level: 1, message: `${report.runType} request: ${report.evaluation === undefined ? 'metrics gathered' : `evaluation ${report.evaluation}`}`, fields: { metrics: report.metrics } });
+    return report;
+  }
+  const action = d.action === 'disabled' ? 'disabled' : d.action === 'none' ? 'unchanged' : report.scaled ? 'scaled' : 'would-scale';
+  ctx.logger.log({ kind: 'decision', ...base, from: d.current, to: d.target, evaluation: d.evaluation, reasons: d.reasons, action });
+  return report;
+}

@@ -1,0 +1,66 @@
+// Applying a decision (CPA §5.4): preScale → PATCH of /spec/replicas on the scale subresource → postScale.
+// The PATCH carries the resourceVersion that was read, so a concurrent writer causes a 409; we then read
+// the scale again, re-decide against the fresh count and try once more.
+import { KubeError, describeError } from '../errors.ts';
+import type { KubeObject, ResolvedTarget, Scale } from '../kube/types.ts';
+import type { CycleContext } from './context.ts';
+import type { Decision, RunType } from './types.ts';
+import { redecide } from './decide.ts';
+import { scaleInfo } from './payloads.ts';
+import { callHook, StepError } from './steps.ts';
+
+const CONTEXT = 'failed to scale resource';
+
+function isConflict(err: unknown): boolean {
+  return err instanceof KubeError && err.details.status === 409;
+}
+
+/** Patches the scale, retrying once after a conflict. Returns the decision that was finally applied. */
+async function patchWithRetry(ctx: CycleContext, resolved: ResolvedTarget, decision: Decision, scale: Scale): Promise<Decision> {
+  try {
+    await ctx.kube.patchScale(resolved, decision.target, scale.resourceVersion);
+    return decision;
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+  }
+  ctx.logger.log({ kind: 'info', level: 1, message: 'the target changed while deciding (409 Conflict); reading it again' });
+  const fresh = await ctx.kube.getScale(resolved);
+  const again = redecide(decision, fresh.replicas, ctx.config.minReplicas);
+  if (again.action === 'scale') await ctx.kube.patchScale(resolved, again.target, fresh.resourceVersion);
+  return again;
+}
+
+/** Runs the scale hooks and the PATCH for a decision that is not `disabled`. Returns the applied decision. */
+export async function applyDecision(
+  ctx: CycleContext,
+  resolved: ResolvedTarget,
+  target: KubeObject,
+  scale: Scale,
+  decision: Decision,
+  runType: RunType,
+): Promise<{ decision: Decision; scaled: boolean }> {
+  const payload = scaleInfo({
+    finalTarget: decision.target,
+    resource: target,
+    scaleTargetRef: ctx.target,
+    namespace: ctx.namespace,
+    minReplicas: ctx.config.minReplicas,
+    maxReplicas: ctx.config.maxReplicas,
+    rawEvaluation: decision.evaluation,
+    runType,
+  });
+  const io = { methods: ctx.methods, logger: ctx.logger };
+  await callHook('preScale', ctx.config.hooks.preScale, payload, { ...io, context: `${CONTEXT}: failed to run pre-scaling hook` });
+  let applied = decision;
+  let scaled = false;
+  if (decision.action === 'scale' && !ctx.dryRun) {
+    try {
+      applied = await patchWithRetry(ctx, resolved, decision, scale);
+      scaled = applied.action === 'scale';
+    } catch (err) {
+      throw new StepError('patch', `${CONTEXT}: failed to apply scaling changes to resource: ${describeError(err)}`, { cause: err });
+    }
+  }
+  await callHook('postScale', ctx.config.hooks.postScale, payload, { ...io, context: `${CONTEXT}: failed to run post-scaling hook` });
+  return { decision: applied, scaled };
+}

@@ -1,0 +1,93 @@
+// `kubectl cpa run`: options → validate → load config → connect → one cycle (--once) or the loop + API.
+import type { Command } from 'commander';
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import type { CycleContext } from '../autoscaler/context.ts';
+import { runCycle } from '../autoscaler/cycle.ts';
+import { serve } from '../autoscaler/service.ts';
+import { parseTargetFlag } from '../kube/target-flag.ts';
+import { createLogger } from '../log/logger.ts';
+import type { CommandState } from './program.ts';
+import { loadRunConfig } from './run-config.ts';
+import { validateRunFlags, type RawRunFlags } from './run-flags.ts';
+
+const HELP_AFTER = `
+Configuration (CPA v2 config.yaml, or the v0.8.0 format of CPA's getting-started guide) is read from
+DIR/config.yaml; environment variables named exactly like a top-level key override it (as in CPA), flags
+override both. Hooks and scripts run on this machine with DIR as their working directory. When DIR has a
+Dockerfile, image paths created by its ADD/COPY lines (e.g. /metric.py) are mapped to the files in DIR.
+
+Examples:
+  kubectl cpa run examples/python-custom-autoscaler --once
+  kubectl cpa run . --target deploy/web -n team-a --interval 10s
+  kubectl cpa run . --target apps/v1/StatefulSet/db --dry-run -v 3 --log-format json
+`;
+
+/** Registers `run [DIR]`. */
+export function registerRun(program: Command, deps: Deps, state: CommandState): void {
+  program
+    .command('run')
+    .description('Run a Custom Pod Autoscaler loop against the current kube context')
+    .argument('[DIR]', 'autoscaler directory: config.yaml, scripts, optional Dockerfile', '.')
+    .option('-f, --filename <CONFIG>', 'configuration file (default: DIR/config.yaml)')
+    .option('--target <KIND/NAME>', 'scale target: deploy/web, sts/db, apps/v1/StatefulSet/db (overrides scaleTargetRef)')
+    .option('-n, --namespace <NS>', 'namespace of the target (overrides the config namespace)')
+    .option('--kubeconfig <FILE>', 'path to the kubeconfig file to use')
+    .option('--context <NAME>', 'kubeconfig context to use')
+    .option('--once', 'run one cycle and exit: 0 if it succeeded, 1 if it failed')
+    .option('--dry-run', 'run metric, evaluate and hooks but never patch the target; log what would change')
+    .option('--interval <DURATION>', 'time between cycles, e.g. 15s, 500ms, 1m (overrides interval)')
+    .option('--api-addr <HOST:PORT>', 'address of the REST API (default 127.0.0.1:5000)')
+    .option('--no-api', 'do not start the REST API')
+    .option('-v, --v <N>', 'log verbosity 0-4 (overrides logVerbosity)')
+    .option('--log-format <FORMAT>', 'text or json (one JSON object per line)', 'text')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (dir: string, raw: RawRunFlags) => {
+      state.exitCode = await run(deps, dir, raw);
+    });
+}
+
+/** The whole `run` command; returns the exit code. */
+async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
+  const flags = validateRunFlags(dir, raw);
+  const target = flags.target === undefined ? undefined : parseTargetFlag(flags.target);
+  const { config, notes, absDir } = await loadRunConfig(deps, flags, target);
+  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: flags.verbosity ?? config.logVerbosity, format: flags.logFormat });
+  for (const note of notes) logger.log({ kind: 'info', level: 1, message: note });
+  if (config.kubernetesMetricSpecs !== null) {
+    throw new ConfigError('kubernetesMetricSpecs is not supported yet by kubectl-cpa', [], {
+      hint: 'remove kubernetesMetricSpecs (gather the numbers in your metric script instead) until support lands',
+    });
+  }
+  if (!config.scaleTargetRef) {
+    throw new ConfigError('no scale target: set scaleTargetRef in the config, the scaleTargetRef environment variable, or --target', [], {
+      hint: 'e.g. kubectl cpa run DIR --target deployment/web',
+    });
+  }
+  const kube = await deps.connectKube({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
+  const namespace = flags.namespace ?? config.namespace;
+  logger.log({ kind: 'info', level: 1, message: `using context "${kube.context}" (${kube.server}), namespace "${namespace}"` });
+  const abort = new AbortController();
+  const ctx: CycleContext = {
+    config,
+    target: config.scaleTargetRef,
+    namespace,
+    kube: kube.client,
+    methods: { runner: deps.runProcess, request: deps.httpRequest, files: deps.files, cwd: absDir, env: deps.env, signal: abort.signal },
+    clock: deps.clock,
+    logger,
+    state: { history: [], consecutiveFailures: 0 },
+    dryRun: flags.dryRun,
+  };
+  if (flags.once) {
+    const unregister = deps.onShutdownSignal(() => abort.abort());
+    try {
+      const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
+      return report.error ? 1 : 0;
+    } finally {
+      unregister();
+    }
+  }
+  await serve(ctx, deps, abort);
+  return 0;
+}
