@@ -4,10 +4,20 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 const sideEffects = [
-  { selector: "MemberExpression[object.name='process'][property.name=/^(env|exit|argv|stdout|stderr|stdin|cwd|pid|kill|on)$/]", message: 'use Deps instead of process.*' },
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'use deps.clock.nowMs()' },
+  {
+    selector:
+      "MemberExpression[object.name='process'][property.name=/^(env|exit|argv|stdout|stderr|stdin|cwd|pid|kill|on)$/]",
+    message: 'use Deps instead of process.*',
+  },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'use deps.clock.nowMs()',
+  },
   { selector: "MemberExpression[object.name='console']", message: 'use deps.out / deps.err' },
-  { selector: "NewExpression[callee.name='KubeConfig']", message: 'build the KubeConfig in src/kube/kubeconfig.ts only' },
+  {
+    selector: "NewExpression[callee.name='KubeConfig']",
+    message: 'build the KubeConfig in src/kube/kubeconfig.ts only',
+  },
 ];
 
 export default tseslint.config(

@@ -41,4 +41,6 @@ exec "$node" "$here/kubectl-cpa.cjs" "$@"
 `;
 writeFileSync(join(dist, 'kubectl-cpa'), launcher);
 chmodSync(join(dist, 'kubectl-cpa'), 0o755);
-console.error(`built dist/kubectl-cpa.cjs (${(bytes / 1024).toFixed(0)} KiB) and dist/kubectl-cpa in ${Date.now() - started}ms`);
+console.error(
+  `built dist/kubectl-cpa.cjs (${(bytes / 1024).toFixed(0)} KiB) and dist/kubectl-cpa in ${Date.now() - started}ms`,
+);

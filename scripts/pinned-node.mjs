@@ -9,7 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = `node-${process.platform}-${process.arch}`;
 const node = join(root, 'node_modules', pkg, 'bin', 'node');
 if (!existsSync(node)) {
-  console.error(`error: the pinned Node runtime is missing (${node}); run "npm ci" first (it is the dev dependency ${pkg})`);
+  console.error(
+    `error: the pinned Node runtime is missing (${node}); run "npm ci" first (it is the dev dependency ${pkg})`,
+  );
   process.exit(1);
 }
 const result = spawnSync(node, process.argv.slice(2), { stdio: 'inherit' });

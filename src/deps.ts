@@ -1,7 +1,8 @@
 // Every side effect the program has, in one object. cmd/kubectl-cpa.ts builds the real one with
 // createRealDeps(); tests build their own from hand-written fakes.
 import type { HttpRequester, ProcessRunner } from './hooks/types.ts';
-import type { KubeClient, KubeOptions } from './kube/types.ts';
+import type { CpaKubeClient } from './kube/client.ts';
+import type { KubeOptions } from './kube/types.ts';
 
 /** Time, injectable so that loops and stabilisation are testable. */
 export interface Clock {
@@ -66,7 +67,9 @@ export interface Deps {
   httpRequest: HttpRequester;
   serveHttp: ServeHttp;
   /** Builds a client for the cluster chosen like kubectl would (flags, KUBECONFIG, in-cluster). */
-  connectKube(options: KubeOptions): Promise<{ client: KubeClient; context: string; namespace: string; server: string }>;
+  connectKube(
+    options: KubeOptions,
+  ): Promise<{ client: CpaKubeClient; context: string; namespace: string; server: string }>;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that unregisters it. */
   onShutdownSignal(handler: (signal: string) => void): () => void;
   /** Identity of this runner, recorded with decisions. */

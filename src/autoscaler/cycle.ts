@@ -32,18 +32,33 @@ interface Fetched {
 }
 
 async function fetchTarget(ctx: CycleContext): Promise<Fetched> {
-  const resolved = await read('target', 'failed to get managed resource', () => ctx.kube.resolveTarget(ctx.target, ctx.namespace));
+  const resolved = await read('target', 'failed to get managed resource', () =>
+    ctx.kube.resolveTarget(ctx.target, ctx.namespace),
+  );
   const object = await read('target', 'failed to get managed resource', () => ctx.kube.getObject(resolved));
   const scale = await read('scale', 'failed to get scale subresource', () => ctx.kube.getScale(resolved));
-  ctx.logger.log({ kind: 'info', level: 2, message: `scale: ${scale.replicas} replicas, selector "${scale.selector}"` });
+  ctx.logger.log({
+    kind: 'info',
+    level: 2,
+    message: `scale: ${scale.replicas} replicas, selector "${scale.selector}"`,
+  });
   return { resolved, object, scale };
 }
 
 /** Runs one cycle up to `stopAfter` and reports what happened; never throws for expected failures. */
-export async function runCycle(ctx: CycleContext, options: { runType: RunType; stopAfter: StopAfter }): Promise<CycleReport> {
+export async function runCycle(
+  ctx: CycleContext,
+  options: { runType: RunType; stopAfter: StopAfter },
+): Promise<CycleReport> {
   const startedMs = ctx.clock.nowMs();
   const dryRun = ctx.dryRun || options.runType === 'api_dry_run';
-  const report: CycleReport = { runType: options.runType, target: targetLabel(ctx), startedMs, durationMs: 0, dryRun };
+  const report: CycleReport = {
+    runType: options.runType,
+    target: targetLabel(ctx),
+    startedMs,
+    durationMs: 0,
+    dryRun,
+  };
   try {
     const { resolved, object, scale } = await fetchTarget(ctx);
     report.metrics = await gatherMetrics(ctx, object, scale, options.runType);
@@ -63,7 +78,14 @@ export async function runCycle(ctx: CycleContext, options: { runType: RunType; s
     if (!dryRun) ctx.state.history = decided.history;
     report.decision = decided.decision;
     if (decided.decision.action !== 'disabled') {
-      const applied = await applyDecision({ ...ctx, dryRun }, resolved, object, scale, decided.decision, options.runType);
+      const applied = await applyDecision(
+        { ...ctx, dryRun },
+        resolved,
+        object,
+        scale,
+        decided.decision,
+        options.runType,
+      );
       report.decision = applied.decision;
       report.scaled = applied.scaled;
     }
@@ -80,16 +102,41 @@ function finish(ctx: CycleContext, report: CycleReport): CycleReport {
   const base = { target: report.target, runType: report.runType, durationMs: report.durationMs };
   if (report.error) {
     ctx.state.consecutiveFailures++;
-    ctx.logger.log({ kind: 'cycle-error', ...base, stage: report.error.stage, message: report.error.message });
+    ctx.logger.log({
+      kind: 'cycle-error',
+      ...base,
+      stage: report.error.stage,
+      message: report.error.message,
+    });
     return report;
   }
   ctx.state.consecutiveFailures = 0;
   const d = report.decision;
   if (!d) {
-    ctx.logger.log({ kind: 'info', level: 1, message: `${report.runType} request: ${report.evaluation === undefined ? 'metrics gathered' : `evaluation ${report.evaluation}`}`, fields: { metrics: report.metrics } });
+    ctx.logger.log({
+      kind: 'info',
+      level: 1,
+      message: `${report.runType} request: ${report.evaluation === undefined ? 'metrics gathered' : `evaluation ${report.evaluation}`}`,
+      fields: { metrics: report.metrics },
+    });
     return report;
   }
-  const action = d.action === 'disabled' ? 'disabled' : d.action === 'none' ? 'unchanged' : report.scaled ? 'scaled' : 'would-scale';
-  ctx.logger.log({ kind: 'decision', ...base, from: d.current, to: d.target, evaluation: d.evaluation, reasons: d.reasons, action });
+  const action =
+    d.action === 'disabled'
+      ? 'disabled'
+      : d.action === 'none'
+        ? 'unchanged'
+        : report.scaled
+          ? 'scaled'
+          : 'would-scale';
+  ctx.logger.log({
+    kind: 'decision',
+    ...base,
+    from: d.current,
+    to: d.target,
+    evaluation: d.evaluation,
+    reasons: d.reasons,
+    action,
+  });
   return report;
 }

@@ -15,7 +15,11 @@ export interface DecisionInput {
 }
 
 /** Clamps the evaluation into [min, max]; with min > max, CPA's order of checks is kept (min wins below). */
-export function clamp(evaluation: number, min: number, max: number): { replicas: number; reason?: ReasonCode } {
+export function clamp(
+  evaluation: number,
+  min: number,
+  max: number,
+): { replicas: number; reason?: ReasonCode } {
   if (evaluation < min) return { replicas: min, reason: 'ClampedToMin' };
   if (evaluation > max) return { replicas: max, reason: 'ClampedToMax' };
   return { replicas: evaluation };
@@ -65,7 +69,7 @@ export function redecide(decision: Decision, current: number, minReplicas: numbe
   if (isDisabled(current, minReplicas)) {
     return { ...decision, current, target: current, reasons: ['AutoscalingDisabled'], action: 'disabled' };
   }
-  const reasons = decision.reasons.filter((r) => r !== 'Scaled' && r !== 'NoChange');
+  const reasons: ReasonCode[] = decision.reasons.filter((r) => r !== 'Scaled' && r !== 'NoChange');
   const changed = decision.target !== current;
   reasons.push(changed ? 'Scaled' : 'NoChange');
   return { ...decision, current, reasons, action: changed ? 'scale' : 'none' };

@@ -21,12 +21,22 @@ export async function evaluateMetrics(
     : evaluateInfo(metrics, target, runType);
   const hookIo = { methods: ctx.methods, logger: ctx.logger };
   const hooks = ctx.config.hooks;
-  await callHook('preEvaluate', hooks.preEvaluate, payload, { ...hookIo, context: `${CONTEXT}: failed to run pre-evaluate hook` });
-  const raw = await callStep('evaluate', ctx.config.evaluate, payload, { ...hookIo, stage: 'evaluate', context: CONTEXT });
+  await callHook('preEvaluate', hooks.preEvaluate, payload, {
+    ...hookIo,
+    context: `${CONTEXT}: failed to run pre-evaluate hook`,
+  });
+  const raw = await callStep('evaluate', ctx.config.evaluate, payload, {
+    ...hookIo,
+    stage: 'evaluate',
+    context: CONTEXT,
+  });
   ctx.logger.log({ kind: 'info', level: 3, message: `evaluation determined: ${raw}` });
   const parsed = parseEvaluation(raw);
   if (!parsed.ok) throw new StepError('evaluate', `${CONTEXT}: ${parsed.message}`);
   const post = evaluateInfo(metrics, target, runType, parsed.targetReplicas);
-  await callHook('postEvaluate', hooks.postEvaluate, post, { ...hookIo, context: `${CONTEXT}: failed to run post-evaluate hook` });
+  await callHook('postEvaluate', hooks.postEvaluate, post, {
+    ...hookIo,
+    context: `${CONTEXT}: failed to run post-evaluate hook`,
+  });
   return parsed.targetReplicas;
 }

@@ -45,7 +45,9 @@ export async function runLoop(options: LoopOptions): Promise<void> {
 }
 
 /** Serialises calls so that the loop and REST API requests never run cycles concurrently. */
-export function serialize<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function serialize<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   let tail: Promise<unknown> = Promise.resolve();
   return (...args: A) => {
     const run = tail.then(() => fn(...args));

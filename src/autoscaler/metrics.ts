@@ -19,7 +19,9 @@ async function listPods(ctx: CycleContext, scale: Scale): Promise<KubeObject[]> 
   try {
     return await ctx.kube.listPods(ctx.namespace, scale.selector);
   } catch (err) {
-    throw new StepError('pods', `${CONTEXT}: failed to get pods being managed: ${describeError(err)}`, { cause: err });
+    throw new StepError('pods', `${CONTEXT}: failed to get pods being managed: ${describeError(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -27,7 +29,12 @@ async function listPods(ctx: CycleContext, scale: Scale): Promise<KubeObject[]> 
 async function measure(ctx: CycleContext, resource: KubeObject, runType: RunType): Promise<ResourceMetric> {
   const seed = ctx.config.format === 'seed';
   const payload = seed ? seedMetricInput(resource) : metricInfo(resource, runType);
-  const io = { methods: ctx.methods, logger: ctx.logger, stage: 'metric' as const, context: `${CONTEXT}: failed to gather metrics` };
+  const io = {
+    methods: ctx.methods,
+    logger: ctx.logger,
+    stage: 'metric' as const,
+    context: `${CONTEXT}: failed to gather metrics`,
+  };
   const value = await callStep('metric', ctx.config.metric, payload, io);
   ctx.logger.log({ kind: 'info', level: 3, message: `metric gathered for ${nameOf(resource)}: ${value}` });
   return resourceMetric(nameOf(resource), value);
@@ -46,21 +53,41 @@ export async function gatherMetrics(
   }
   const hooks = ctx.config.hooks;
   if (ctx.config.runMode === 'per-resource') {
-    await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), { ...hookIo, context: `${CONTEXT}: failed to run pre-metric hook` });
+    await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), {
+      ...hookIo,
+      context: `${CONTEXT}: failed to run pre-metric hook`,
+    });
     const metrics = [await measure(ctx, target, runType)];
-    await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), { ...hookIo, context: `${CONTEXT}: failed to run post-metric hook` });
+    await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), {
+      ...hookIo,
+      context: `${CONTEXT}: failed to run post-metric hook`,
+    });
     return metrics;
   }
   const pods = await listPods(ctx, scale);
-  ctx.logger.log({ kind: 'info', level: 3, message: `per-pod mode: ${pods.length} pods match "${scale.selector}"` });
-  await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), { ...hookIo, context: `${CONTEXT}: failed to run pre-metric hook` });
+  ctx.logger.log({
+    kind: 'info',
+    level: 3,
+    message: `per-pod mode: ${pods.length} pods match "${scale.selector}"`,
+  });
+  await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), {
+    ...hookIo,
+    context: `${CONTEXT}: failed to run pre-metric hook`,
+  });
   const metrics = pods.length === 0 ? null : await measurePods(ctx, pods, runType);
-  await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), { ...hookIo, context: `${CONTEXT}: failed to run post-metric hook` });
+  await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), {
+    ...hookIo,
+    context: `${CONTEXT}: failed to run post-metric hook`,
+  });
   return metrics;
 }
 
 /** Per-pod calls share an abort signal so that the first failure stops the calls still running. */
-async function measurePods(ctx: CycleContext, pods: KubeObject[], runType: RunType): Promise<ResourceMetric[]> {
+async function measurePods(
+  ctx: CycleContext,
+  pods: KubeObject[],
+  runType: RunType,
+): Promise<ResourceMetric[]> {
   const abort = new AbortController();
   const parent = ctx.methods.signal;
   const onParentAbort = (): void => abort.abort();

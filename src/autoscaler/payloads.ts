@@ -15,7 +15,8 @@ export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (value === null || typeof value !== 'object') return value;
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value).sort())
+    sorted[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
   return sorted;
 }
 
@@ -33,7 +34,11 @@ export function resourceMetric(resource: string, value: string): ResourceMetric 
 }
 
 /** MetricInfo: input of preMetric, the metric method and postMetric (§4.2). */
-export function metricInfo(resource: KubeObject, runType: RunType, metrics?: ResourceMetric[] | null): string {
+export function metricInfo(
+  resource: KubeObject,
+  runType: RunType,
+  metrics?: ResourceMetric[] | null,
+): string {
   const info: Record<string, unknown> = { resource: sortKeysDeep(resource) };
   if (metrics && metrics.length > 0) info.metrics = metrics;
   info.runType = runType;
@@ -88,6 +93,10 @@ export function seedMetricInput(resource: KubeObject): string {
 }
 
 /** Seed (v0.8.0) evaluate input; `run_type` is `api` for any API request. */
-export function seedEvaluateInput(deployment: string, runType: RunType, metrics: ResourceMetric[] | null): string {
+export function seedEvaluateInput(
+  deployment: string,
+  runType: RunType,
+  metrics: ResourceMetric[] | null,
+): string {
   return goJson({ deployment, run_type: runType === 'scaler' ? 'scaler' : 'api', metrics });
 }

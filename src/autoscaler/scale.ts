@@ -16,14 +16,23 @@ function isConflict(err: unknown): boolean {
 }
 
 /** Patches the scale, retrying once after a conflict. Returns the decision that was finally applied. */
-async function patchWithRetry(ctx: CycleContext, resolved: ResolvedTarget, decision: Decision, scale: Scale): Promise<Decision> {
+async function patchWithRetry(
+  ctx: CycleContext,
+  resolved: ResolvedTarget,
+  decision: Decision,
+  scale: Scale,
+): Promise<Decision> {
   try {
     await ctx.kube.patchScale(resolved, decision.target, scale.resourceVersion);
     return decision;
   } catch (err) {
     if (!isConflict(err)) throw err;
   }
-  ctx.logger.log({ kind: 'info', level: 1, message: 'the target changed while deciding (409 Conflict); reading it again' });
+  ctx.logger.log({
+    kind: 'info',
+    level: 1,
+    message: 'the target changed while deciding (409 Conflict); reading it again',
+  });
   const fresh = await ctx.kube.getScale(resolved);
   const again = redecide(decision, fresh.replicas, ctx.config.minReplicas);
   if (again.action === 'scale') await ctx.kube.patchScale(resolved, again.target, fresh.resourceVersion);
@@ -50,7 +59,10 @@ export async function applyDecision(
     runType,
   });
   const io = { methods: ctx.methods, logger: ctx.logger };
-  await callHook('preScale', ctx.config.hooks.preScale, payload, { ...io, context: `${CONTEXT}: failed to run pre-scaling hook` });
+  await callHook('preScale', ctx.config.hooks.preScale, payload, {
+    ...io,
+    context: `${CONTEXT}: failed to run pre-scaling hook`,
+  });
   let applied = decision;
   let scaled = false;
   if (decision.action === 'scale' && !ctx.dryRun) {
@@ -58,9 +70,16 @@ export async function applyDecision(
       applied = await patchWithRetry(ctx, resolved, decision, scale);
       scaled = applied.action === 'scale';
     } catch (err) {
-      throw new StepError('patch', `${CONTEXT}: failed to apply scaling changes to resource: ${describeError(err)}`, { cause: err });
+      throw new StepError(
+        'patch',
+        `${CONTEXT}: failed to apply scaling changes to resource: ${describeError(err)}`,
+        { cause: err },
+      );
     }
   }
-  await callHook('postScale', ctx.config.hooks.postScale, payload, { ...io, context: `${CONTEXT}: failed to run post-scaling hook` });
+  await callHook('postScale', ctx.config.hooks.postScale, payload, {
+    ...io,
+    context: `${CONTEXT}: failed to run post-scaling hook`,
+  });
   return { decision: applied, scaled };
 }

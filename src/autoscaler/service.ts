@@ -8,7 +8,12 @@ import { runCycle } from './cycle.ts';
 import { runLoop, serialize } from './loop.ts';
 
 /** Starts the REST API if enabled; a listen failure is fatal, as in CPA, but with the address in the message. */
-async function startApi(ctx: CycleContext, deps: Deps, api: ApiConfig, pipeline: Parameters<typeof createApiHandler>[0]): Promise<ServerHandle | null> {
+async function startApi(
+  ctx: CycleContext,
+  deps: Deps,
+  api: ApiConfig,
+  pipeline: Parameters<typeof createApiHandler>[0],
+): Promise<ServerHandle | null> {
   if (!api.enabled) {
     ctx.logger.log({ kind: 'info', level: 0, message: 'REST API disabled' });
     return null;
@@ -17,13 +22,24 @@ async function startApi(ctx: CycleContext, deps: Deps, api: ApiConfig, pipeline:
   if (api.useHTTPS) {
     const cert = await deps.files.readText(api.certFile);
     const key = await deps.files.readText(api.keyFile);
-    if (cert === null) throw new CpaError(`failed to start the REST API: apiConfig.certFile "${api.certFile}" does not exist`);
-    if (key === null) throw new CpaError(`failed to start the REST API: apiConfig.keyFile "${api.keyFile}" does not exist`);
+    if (cert === null)
+      throw new CpaError(`failed to start the REST API: apiConfig.certFile "${api.certFile}" does not exist`);
+    if (key === null)
+      throw new CpaError(`failed to start the REST API: apiConfig.keyFile "${api.keyFile}" does not exist`);
     tls = { cert, key };
   }
-  const server = await deps.serveHttp({ host: api.host, port: api.port, tls, handle: createApiHandler(pipeline, ctx.config.format) });
+  const server = await deps.serveHttp({
+    host: api.host,
+    port: api.port,
+    tls,
+    handle: createApiHandler(pipeline, ctx.config.format),
+  });
   const scheme = tls ? 'https' : 'http';
-  ctx.logger.log({ kind: 'info', level: 0, message: `REST API listening on ${scheme}://${server.address}/api/v1 (metrics, evaluation)` });
+  ctx.logger.log({
+    kind: 'info',
+    level: 0,
+    message: `REST API listening on ${scheme}://${server.address}/api/v1 (metrics, evaluation)`,
+  });
   return server;
 }
 

@@ -18,7 +18,12 @@ export interface Stabilized {
  * Records `replicas` at `nowMs` and returns the maximum over the window. Entries strictly older than
  * `nowMs - windowSec` are dropped first, as CPA does; with a zero window only the new entry remains.
  */
-export function stabilize(history: readonly Recommendation[], replicas: number, nowMs: number, windowSec: number): Stabilized {
+export function stabilize(
+  history: readonly Recommendation[],
+  replicas: number,
+  nowMs: number,
+  windowSec: number,
+): Stabilized {
   const cutoffMs = nowMs - windowSec * 1000;
   const kept = history.filter((entry) => entry.atMs >= cutoffMs);
   kept.push({ atMs: nowMs, replicas });

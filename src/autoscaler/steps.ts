@@ -28,12 +28,22 @@ export async function callStep(
   payload: string,
   io: { methods: MethodContext; logger: Logger; stage: Stage; context: string },
 ): Promise<string> {
-  io.logger.log({ kind: 'info', level: 4, message: `calling ${label(name)} (${method.type})`, fields: { payload } });
+  io.logger.log({
+    kind: 'info',
+    level: 4,
+    message: `calling ${label(name)} (${method.type})`,
+    fields: { payload },
+  });
   const result = await callMethod(method, payload, io.methods);
   if (method.type === 'shell' && method.shell.logStderr) {
-    io.logger.log({ kind: 'hook-stderr', hook: name, stderr: result.ok ? result.stderr : (result.failure.detail ?? '') });
+    io.logger.log({
+      kind: 'hook-stderr',
+      hook: name,
+      stderr: result.ok ? result.stderr : (result.failure.detail ?? ''),
+    });
   }
-  if (!result.ok) throw new StepError(io.stage, `${io.context}: ${describeFailure(label(name), result.failure)}`);
+  if (!result.ok)
+    throw new StepError(io.stage, `${io.context}: ${describeFailure(label(name), result.failure)}`);
   return result.output;
 }
 

@@ -34,7 +34,9 @@ complete -F ${fn} ${bin}
 /** zsh: one `_arguments` spec per subcommand. */
 export function zshScript(bin: string, commands: CompletionCommand[]): string {
   const subs = commands.map((c) => `    '${c.name}:${c.description.replace(/'/g, '')}'`).join('\n');
-  const cases = commands.map((c) => `    ${c.name}) _arguments ${c.flags.map((f) => `'${f}'`).join(' ')} '*:file:_files' ;;`).join('\n');
+  const cases = commands
+    .map((c) => `    ${c.name}) _arguments ${c.flags.map((f) => `'${f}'`).join(' ')} '*:file:_files' ;;`)
+    .join('\n');
   return `#compdef ${bin}
 # zsh completion for ${bin}; load with: source <(${bin} completion zsh)
 _${bin.replace(/[^A-Za-z0-9_]/g, '_')}() {
@@ -53,9 +55,14 @@ compdef _${bin.replace(/[^A-Za-z0-9_]/g, '_')} ${bin}
 
 /** fish: `complete` lines per subcommand and flag. */
 export function fishScript(bin: string, commands: CompletionCommand[]): string {
-  const lines = [`# fish completion for ${bin}; load with: ${bin} completion fish | source`, `complete -c ${bin} -f`];
+  const lines = [
+    `# fish completion for ${bin}; load with: ${bin} completion fish | source`,
+    `complete -c ${bin} -f`,
+  ];
   for (const c of commands) {
-    lines.push(`complete -c ${bin} -n '__fish_use_subcommand' -a ${c.name} -d '${c.description.replace(/'/g, '')}'`);
+    lines.push(
+      `complete -c ${bin} -n '__fish_use_subcommand' -a ${c.name} -d '${c.description.replace(/'/g, '')}'`,
+    );
     for (const flag of c.flags.filter((f) => f.startsWith('--'))) {
       lines.push(`complete -c ${bin} -n '__fish_seen_subcommand_from ${c.name}' -l ${flag.slice(2)}`);
     }

@@ -9,7 +9,9 @@ export function describeCommands(program: Command): CompletionCommand[] {
   return program.commands.map((c) => ({
     name: c.name(),
     description: c.description(),
-    flags: c.options.flatMap((o) => [o.long, o.short].filter((f): f is string => typeof f === 'string')).concat('--help'),
+    flags: c.options
+      .flatMap((o) => [o.long, o.short].filter((f): f is string => typeof f === 'string'))
+      .concat('--help'),
   }));
 }
 

@@ -8,12 +8,19 @@ import type { RunFlags } from './run-flags.ts';
 
 /** `metric.timeout (config.yaml:4:12): must be …` */
 export function formatIssue(issue: ConfigIssue, fileName: string): string {
-  const where = issue.line !== undefined ? ` (${fileName}:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''})` : '';
+  const where =
+    issue.line !== undefined
+      ? ` (${fileName}:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''})`
+      : '';
   return `${issue.path}${where}: ${issue.message}`;
 }
 
 /** When DIR has a Dockerfile, maps the image paths its ADD/COPY lines create to the local files. */
-async function dockerfileMapping(deps: Deps, dir: string, absDir: string): Promise<{ map: Map<string, string>; found: boolean }> {
+async function dockerfileMapping(
+  deps: Deps,
+  dir: string,
+  absDir: string,
+): Promise<{ map: Map<string, string>; found: boolean }> {
   const text = await deps.files.readText(`${dir}/Dockerfile`);
   if (text === null) return { map: new Map(), found: false };
   const copies = parseDockerfileCopies(text);
@@ -62,7 +69,10 @@ export async function loadRunConfig(
   if (!result.ok) {
     const problems = result.issues.map((issue) => formatIssue(issue, flags.configFile));
     const n = problems.length;
-    throw new ConfigError(`invalid configuration in ${flags.configFile} (${n} problem${n === 1 ? '' : 's'}):`, problems);
+    throw new ConfigError(
+      `invalid configuration in ${flags.configFile} (${n} problem${n === 1 ? '' : 's'}):`,
+      problems,
+    );
   }
   return { config: result.config, notes: result.notes, absDir };
 }

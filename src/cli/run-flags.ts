@@ -58,11 +58,13 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
   let intervalMs: number | undefined;
   if (raw.interval !== undefined) {
     const ms = parseDuration(raw.interval);
-    if (ms === null || ms <= 0) problems.push(`--interval: "${raw.interval}" is not a positive duration; use e.g. 500ms, 15s, 1m`);
+    if (ms === null || ms <= 0)
+      problems.push(`--interval: "${raw.interval}" is not a positive duration; use e.g. 500ms, 15s, 1m`);
     else intervalMs = ms;
   }
   let apiAddr: RunFlags['apiAddr'];
-  if (raw.api === false && raw.apiAddr !== undefined) problems.push('--api-addr and --no-api cannot be used together');
+  if (raw.api === false && raw.apiAddr !== undefined)
+    problems.push('--api-addr and --no-api cannot be used together');
   else if (raw.api === false) apiAddr = null;
   else if (raw.apiAddr !== undefined) {
     apiAddr = parseHostPort(raw.apiAddr) ?? undefined;
@@ -71,10 +73,12 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
   let verbosity: number | undefined;
   if (raw.v !== undefined) {
     verbosity = Number(raw.v);
-    if (!Number.isInteger(verbosity) || verbosity < 0 || verbosity > 9) problems.push(`-v: "${raw.v}" must be an integer from 0 to 9`);
+    if (!Number.isInteger(verbosity) || verbosity < 0 || verbosity > 9)
+      problems.push(`-v: "${raw.v}" must be an integer from 0 to 9`);
   }
   const logFormat = raw.logFormat ?? 'text';
-  if (logFormat !== 'text' && logFormat !== 'json') problems.push(`--log-format: "${logFormat}" must be text or json`);
+  if (logFormat !== 'text' && logFormat !== 'json')
+    problems.push(`--log-format: "${logFormat}" must be text or json`);
   if (raw.namespace === '') problems.push('-n/--namespace: must not be empty');
   if (problems.length > 0) throw new UsageError(`invalid flags for "run":\n  - ${problems.join('\n  - ')}`);
   return {

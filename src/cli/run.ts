@@ -5,11 +5,14 @@ import { ConfigError } from '../errors.ts';
 import type { CycleContext } from '../autoscaler/context.ts';
 import { runCycle } from '../autoscaler/cycle.ts';
 import { serve } from '../autoscaler/service.ts';
-import { parseTargetFlag } from '../kube/target-flag.ts';
+import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
+import type { CpaKubeClient } from '../kube/client.ts';
+import type { Config, ScaleTargetRef } from '../config/types.ts';
+import type { Logger } from '../log/events.ts';
 import { createLogger } from '../log/logger.ts';
 import type { CommandState } from './program.ts';
 import { loadRunConfig } from './run-config.ts';
-import { validateRunFlags, type RawRunFlags } from './run-flags.ts';
+import { validateRunFlags, type RawRunFlags, type RunFlags } from './run-flags.ts';
 
 const HELP_AFTER = `
 Configuration (CPA v2 config.yaml, or the v0.8.0 format of CPA's getting-started guide) is read from
@@ -30,7 +33,10 @@ export function registerRun(program: Command, deps: Deps, state: CommandState): 
     .description('Run a Custom Pod Autoscaler loop against the current kube context')
     .argument('[DIR]', 'autoscaler directory: config.yaml, scripts, optional Dockerfile', '.')
     .option('-f, --filename <CONFIG>', 'configuration file (default: DIR/config.yaml)')
-    .option('--target <KIND/NAME>', 'scale target: deploy/web, sts/db, apps/v1/StatefulSet/db (overrides scaleTargetRef)')
+    .option(
+      '--target <KIND/NAME>',
+      'scale target: deploy/web, sts/db, apps/v1/StatefulSet/db (overrides scaleTargetRef)',
+    )
     .option('-n, --namespace <NS>', 'namespace of the target (overrides the config namespace)')
     .option('--kubeconfig <FILE>', 'path to the kubeconfig file to use')
     .option('--context <NAME>', 'kubeconfig context to use')
@@ -50,44 +56,90 @@ export function registerRun(program: Command, deps: Deps, state: CommandState): 
 /** The whole `run` command; returns the exit code. */
 async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
   const flags = validateRunFlags(dir, raw);
-  const target = flags.target === undefined ? undefined : parseTargetFlag(flags.target);
-  const { config, notes, absDir } = await loadRunConfig(deps, flags, target);
-  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: flags.verbosity ?? config.logVerbosity, format: flags.logFormat });
+  const parsedTarget = flags.target === undefined ? undefined : parseTargetFlag(flags.target);
+  const flagRef = parsedTarget?.form === 'ref' ? parsedTarget.ref : undefined;
+  const { config, notes, absDir } = await loadRunConfig(deps, flags, flagRef);
+  const verbosity = flags.verbosity ?? config.logVerbosity;
+  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity, format: flags.logFormat });
   for (const note of notes) logger.log({ kind: 'info', level: 1, message: note });
   if (config.kubernetesMetricSpecs !== null) {
     throw new ConfigError('kubernetesMetricSpecs is not supported yet by kubectl-cpa', [], {
       hint: 'remove kubernetesMetricSpecs (gather the numbers in your metric script instead) until support lands',
     });
   }
-  if (!config.scaleTargetRef) {
-    throw new ConfigError('no scale target: set scaleTargetRef in the config, the scaleTargetRef environment variable, or --target', [], {
-      hint: 'e.g. kubectl cpa run DIR --target deployment/web',
-    });
+  if (!config.scaleTargetRef && parsedTarget?.form !== 'lookup') {
+    throw new ConfigError(
+      'no scale target: set scaleTargetRef in the config, the scaleTargetRef environment variable, or --target',
+      [],
+      { hint: 'e.g. kubectl cpa run DIR --target deployment/web' },
+    );
   }
-  const kube = await deps.connectKube({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
-  const namespace = flags.namespace ?? config.namespace;
-  logger.log({ kind: 'info', level: 1, message: `using context "${kube.context}" (${kube.server}), namespace "${namespace}"` });
+  const options = { kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace };
+  const kube = await deps.connectKube(options);
+  try {
+    const target =
+      parsedTarget?.form === 'lookup' ? await lookupTarget(kube.client, parsedTarget) : config.scaleTargetRef;
+    if (!target) throw new ConfigError('no scale target');
+    logger.log({
+      kind: 'info',
+      level: 1,
+      message: `using context "${kube.context}" (${kube.server}), namespace "${config.namespace}"`,
+    });
+    return await runWith(deps, flags, { ...config, scaleTargetRef: target }, logger, kube.client, absDir);
+  } finally {
+    kube.client.close();
+  }
+}
+
+/** Finds apiVersion and kind for a kubectl resource word given to --target (`wk/w`, `rollouts.argoproj.io/r`). */
+async function lookupTarget(
+  client: CpaKubeClient,
+  parsed: Extract<ParsedTarget, { form: 'lookup' }>,
+): Promise<ScaleTargetRef> {
+  const found = await client.lookupResource(parsed.resource, {
+    group: parsed.group,
+    version: parsed.version,
+  });
+  return { apiVersion: found.apiVersion, kind: found.kind, name: parsed.name };
+}
+
+/** Runs one cycle (--once) or the loop with the REST API, once the target is known. */
+async function runWith(
+  deps: Deps,
+  flags: RunFlags,
+  config: Config & { scaleTargetRef: ScaleTargetRef },
+  logger: Logger,
+  client: CpaKubeClient,
+  absDir: string,
+): Promise<number> {
   const abort = new AbortController();
   const ctx: CycleContext = {
     config,
     target: config.scaleTargetRef,
-    namespace,
-    kube: kube.client,
-    methods: { runner: deps.runProcess, request: deps.httpRequest, files: deps.files, cwd: absDir, env: deps.env, signal: abort.signal },
+    namespace: config.namespace,
+    kube: client,
+    methods: {
+      runner: deps.runProcess,
+      request: deps.httpRequest,
+      files: deps.files,
+      cwd: absDir,
+      env: deps.env,
+      signal: abort.signal,
+    },
     clock: deps.clock,
     logger,
     state: { history: [], consecutiveFailures: 0 },
     dryRun: flags.dryRun,
   };
-  if (flags.once) {
-    const unregister = deps.onShutdownSignal(() => abort.abort());
-    try {
-      const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
-      return report.error ? 1 : 0;
-    } finally {
-      unregister();
-    }
+  if (!flags.once) {
+    await serve(ctx, deps, abort);
+    return 0;
   }
-  await serve(ctx, deps, abort);
-  return 0;
+  const unregister = deps.onShutdownSignal(() => abort.abort());
+  try {
+    const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
+    return report.error ? 1 : 0;
+  } finally {
+    unregister();
+  }
 }

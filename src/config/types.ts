@@ -32,7 +32,14 @@ export type Method =
   | { type: 'shell'; timeoutMs: number; shell: ShellMethod }
   | { type: 'http'; timeoutMs: number; http: HttpMethod };
 
-export const HOOK_NAMES = ['preMetric', 'postMetric', 'preEvaluate', 'postEvaluate', 'preScale', 'postScale'] as const;
+export const HOOK_NAMES = [
+  'preMetric',
+  'postMetric',
+  'preEvaluate',
+  'postEvaluate',
+  'preScale',
+  'postScale',
+] as const;
 /** The six optional hooks, in CPA's spelling. */
 export type HookName = (typeof HOOK_NAMES)[number];
 /** Every method-valued key: the two stages plus the hooks. */

@@ -5,7 +5,13 @@ export type ProcessOutcome =
   | { kind: 'exited'; exitCode: number; stdout: Buffer; stderr: Buffer; durationMs: number }
   | { kind: 'signaled'; signal: string; stdout: Buffer; stderr: Buffer; durationMs: number }
   | { kind: 'timeout'; stdout: Buffer; stderr: Buffer; durationMs: number }
-  | { kind: 'output-limit'; stream: 'stdout' | 'stderr'; limitBytes: number; stderr: Buffer; durationMs: number }
+  | {
+      kind: 'output-limit';
+      stream: 'stdout' | 'stderr';
+      limitBytes: number;
+      stderr: Buffer;
+      durationMs: number;
+    }
   | { kind: 'start-failed'; message: string; durationMs: number }
   | { kind: 'aborted'; durationMs: number };
 
@@ -51,7 +57,16 @@ export type HttpRequester = (spec: HttpRequestSpec) => Promise<HttpOutcome>;
 
 /** Why a method call failed, in a form that logs, events and status can use. */
 export interface HookFailure {
-  kind: 'exit' | 'signal' | 'timeout' | 'start' | 'output-limit' | 'http-status' | 'http-error' | 'tls' | 'aborted';
+  kind:
+    | 'exit'
+    | 'signal'
+    | 'timeout'
+    | 'start'
+    | 'output-limit'
+    | 'http-status'
+    | 'http-error'
+    | 'tls'
+    | 'aborted';
   /** One line, CPA-like: `exit status 1`, `signal: killed`, `HTTP request failed, status: [500], …`. */
   message: string;
   exitCode?: number;

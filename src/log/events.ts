@@ -3,15 +3,11 @@
 
 /** Why the final replica count is what it is. Drives logs, status, events and tests. */
 export type ReasonCode =
-  | 'Scaled'
-  | 'NoChange'
-  | 'ClampedToMin'
-  | 'ClampedToMax'
-  | 'ScaleDownStabilized'
-  | 'AutoscalingDisabled';
+  'Scaled' | 'NoChange' | 'ClampedToMin' | 'ClampedToMax' | 'ScaleDownStabilized' | 'AutoscalingDisabled';
 
 /** Pipeline stage where a cycle failed. */
-export type Stage = 'config' | 'target' | 'scale' | 'pods' | 'metric' | 'evaluate' | 'decide' | 'patch' | 'hook';
+export type Stage =
+  'config' | 'target' | 'scale' | 'pods' | 'metric' | 'evaluate' | 'decide' | 'patch' | 'hook';
 
 export type LogEvent =
   /** One per successful cycle, at verbosity 0. */
@@ -27,7 +23,14 @@ export type LogEvent =
       durationMs: number;
     }
   /** One per failed cycle, at verbosity 0. */
-  | { kind: 'cycle-error'; target: string; runType: string; stage: Stage; message: string; durationMs: number }
+  | {
+      kind: 'cycle-error';
+      target: string;
+      runType: string;
+      stage: Stage;
+      message: string;
+      durationMs: number;
+    }
   /** stderr of a hook that asked for `logStderr`, or of a failed hook at higher verbosity. */
   | { kind: 'hook-stderr'; hook: string; stderr: string }
   /** Progress and detail lines; `level` is the verbosity at which they show (0–4). */

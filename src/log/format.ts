@@ -20,7 +20,8 @@ function seconds(ms: number): string {
 function decisionText(e: Extract<LogEvent, { kind: 'decision' }>): string {
   const why = e.reasons.map((r) => REASON_TEXT[r]).join(', ');
   const run = e.runType === 'scaler' ? '' : ` [${e.runType}]`;
-  if (e.action === 'disabled') return `${e.target}${run} ${e.from} replicas: ${why}; evaluation ${e.evaluation}, not scaled (in ${seconds(e.durationMs)})`;
+  if (e.action === 'disabled')
+    return `${e.target}${run} ${e.from} replicas: ${why}; evaluation ${e.evaluation}, not scaled (in ${seconds(e.durationMs)})`;
   const change = e.from === e.to ? `${e.from} replicas` : `${e.from} → ${e.to} replicas`;
   const dry = e.action === 'would-scale' ? ' — dry run, not patched' : '';
   return `${e.target}${run} ${change} (evaluation ${e.evaluation}; ${why})${dry} in ${seconds(e.durationMs)}`;
@@ -47,7 +48,14 @@ export function formatText(event: LogEvent, timeIso: string): string {
 export function formatJson(event: LogEvent, timeIso: string): string {
   const level = event.kind === 'cycle-error' ? 'error' : event.kind === 'warning' ? 'warning' : 'info';
   if (event.kind === 'info') {
-    return JSON.stringify({ time: timeIso, level, event: 'info', v: event.level, message: event.message, ...event.fields });
+    return JSON.stringify({
+      time: timeIso,
+      level,
+      event: 'info',
+      v: event.level,
+      message: event.message,
+      ...event.fields,
+    });
   }
   const { kind, ...fields } = event;
   return JSON.stringify({ time: timeIso, level, event: kind, ...fields });

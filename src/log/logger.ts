@@ -11,7 +11,12 @@ function levelOf(event: LogEvent): number {
 }
 
 /** Builds the program's logger; `verbosity` is `-v N` or the config's `logVerbosity`. */
-export function createLogger(options: { out: Output; clock: Clock; verbosity: number; format: LogFormat }): Logger {
+export function createLogger(options: {
+  out: Output;
+  clock: Clock;
+  verbosity: number;
+  format: LogFormat;
+}): Logger {
   const { out, clock, verbosity, format } = options;
   return {
     enabled: (level) => level <= verbosity,

@@ -4,26 +4,30 @@ import { clamp, decide, isDisabled, redecide, type DecisionInput } from '../../.
 import { stabilize } from '../../../src/autoscaler/stabilize.ts';
 
 describe('clamp', () => {
-  const rows = [
+  const rows: { name: string; given: [number, number, number]; want: object }[] = [
     { name: 'inside the range is kept', given: [5, 1, 10], want: { replicas: 5 } },
     { name: 'below min goes to min', given: [0, 1, 10], want: { replicas: 1, reason: 'ClampedToMin' } },
     { name: 'above max goes to max', given: [20, 1, 10], want: { replicas: 10, reason: 'ClampedToMax' } },
     { name: 'equal to max is kept', given: [10, 1, 10], want: { replicas: 10 } },
     { name: 'min 0 allows 0', given: [0, 0, 10], want: { replicas: 0 } },
     { name: 'min > max: below min wins', given: [1, 5, 3], want: { replicas: 5, reason: 'ClampedToMin' } },
-    { name: 'min > max: above min goes to max', given: [6, 5, 3], want: { replicas: 3, reason: 'ClampedToMax' } },
-  ] as const;
+    {
+      name: 'min > max: above min goes to max',
+      given: [6, 5, 3],
+      want: { replicas: 3, reason: 'ClampedToMax' },
+    },
+  ];
   for (const row of rows) {
     it(row.name, () => assert.deepEqual(clamp(...row.given), row.want));
   }
 });
 
 describe('isDisabled', () => {
-  const rows = [
+  const rows: { name: string; given: [number, number]; want: boolean }[] = [
     { name: '0 replicas with min 1 is disabled', given: [0, 1], want: true },
     { name: '0 replicas with min 0 is scale-from-zero', given: [0, 0], want: false },
     { name: '3 replicas is active', given: [3, 1], want: false },
-  ] as const;
+  ];
   for (const row of rows) it(row.name, () => assert.equal(isDisabled(...row.given), row.want));
 });
 
@@ -39,7 +43,10 @@ describe('stabilize', () => {
     ];
     const result = stabilize(history, 2, now, 45);
     assert.equal(result.replicas, 9);
-    assert.deepEqual(result.history.map((h) => h.replicas), [2, 9, 2, 2]);
+    assert.deepEqual(
+      result.history.map((h) => h.replicas),
+      [2, 9, 2, 2],
+    );
   });
   it('a zero window keeps only the new entry', () => {
     const result = stabilize([{ atMs: 0, replicas: 50 }], 3, 10, 0);
@@ -54,30 +61,83 @@ describe('stabilize', () => {
 });
 
 describe('decide', () => {
-  const base: DecisionInput = { evaluation: 3, current: 1, minReplicas: 1, maxReplicas: 10, downscaleStabilizationSec: 0, history: [], nowMs: 1000 };
-  const rows: { name: string; given: Partial<DecisionInput>; want: { target: number; reasons: string[]; action: string } }[] = [
-    { name: 'scales up to the evaluation', given: {}, want: { target: 3, reasons: ['Scaled'], action: 'scale' } },
-    { name: 'no change when equal', given: { current: 3 }, want: { target: 3, reasons: ['NoChange'], action: 'none' } },
-    { name: 'clamped to max', given: { evaluation: 20 }, want: { target: 10, reasons: ['ClampedToMax', 'Scaled'], action: 'scale' } },
-    { name: 'clamped to min', given: { evaluation: 0, current: 4 }, want: { target: 1, reasons: ['ClampedToMin', 'Scaled'], action: 'scale' } },
-    { name: 'disabled at 0 replicas', given: { current: 0 }, want: { target: 0, reasons: ['AutoscalingDisabled'], action: 'disabled' } },
-    { name: 'scale from zero with min 0', given: { current: 0, minReplicas: 0 }, want: { target: 3, reasons: ['Scaled'], action: 'scale' } },
-    { name: 'scale to zero with min 0', given: { current: 2, minReplicas: 0, evaluation: 0 }, want: { target: 0, reasons: ['Scaled'], action: 'scale' } },
+  const base: DecisionInput = {
+    evaluation: 3,
+    current: 1,
+    minReplicas: 1,
+    maxReplicas: 10,
+    downscaleStabilizationSec: 0,
+    history: [],
+    nowMs: 1000,
+  };
+  const rows: {
+    name: string;
+    given: Partial<DecisionInput>;
+    want: { target: number; reasons: string[]; action: string };
+  }[] = [
+    {
+      name: 'scales up to the evaluation',
+      given: {},
+      want: { target: 3, reasons: ['Scaled'], action: 'scale' },
+    },
+    {
+      name: 'no change when equal',
+      given: { current: 3 },
+      want: { target: 3, reasons: ['NoChange'], action: 'none' },
+    },
+    {
+      name: 'clamped to max',
+      given: { evaluation: 20 },
+      want: { target: 10, reasons: ['ClampedToMax', 'Scaled'], action: 'scale' },
+    },
+    {
+      name: 'clamped to min',
+      given: { evaluation: 0, current: 4 },
+      want: { target: 1, reasons: ['ClampedToMin', 'Scaled'], action: 'scale' },
+    },
+    {
+      name: 'disabled at 0 replicas',
+      given: { current: 0 },
+      want: { target: 0, reasons: ['AutoscalingDisabled'], action: 'disabled' },
+    },
+    {
+      name: 'scale from zero with min 0',
+      given: { current: 0, minReplicas: 0 },
+      want: { target: 3, reasons: ['Scaled'], action: 'scale' },
+    },
+    {
+      name: 'scale to zero with min 0',
+      given: { current: 2, minReplicas: 0, evaluation: 0 },
+      want: { target: 0, reasons: ['Scaled'], action: 'scale' },
+    },
     {
       name: 'downscale held by the window',
-      given: { current: 6, evaluation: 2, downscaleStabilizationSec: 60, history: [{ atMs: 0, replicas: 6 }] },
+      given: {
+        current: 6,
+        evaluation: 2,
+        downscaleStabilizationSec: 60,
+        history: [{ atMs: 0, replicas: 6 }],
+      },
       want: { target: 6, reasons: ['ScaleDownStabilized', 'NoChange'], action: 'none' },
     },
     {
       name: 'downscale partly held by the window',
-      given: { current: 6, evaluation: 2, downscaleStabilizationSec: 60, history: [{ atMs: 0, replicas: 4 }] },
+      given: {
+        current: 6,
+        evaluation: 2,
+        downscaleStabilizationSec: 60,
+        history: [{ atMs: 0, replicas: 4 }],
+      },
       want: { target: 4, reasons: ['ScaleDownStabilized', 'Scaled'], action: 'scale' },
     },
   ];
   for (const row of rows) {
     it(row.name, () => {
       const { decision } = decide({ ...base, ...row.given });
-      assert.deepEqual({ target: decision.target, reasons: decision.reasons, action: decision.action }, row.want);
+      assert.deepEqual(
+        { target: decision.target, reasons: decision.reasons, action: decision.action },
+        row.want,
+      );
     });
   }
   it('a disabled target leaves the history untouched', () => {
@@ -90,9 +150,22 @@ describe('decide', () => {
 });
 
 describe('redecide after a conflict', () => {
-  const { decision } = decide({ evaluation: 3, current: 1, minReplicas: 1, maxReplicas: 10, downscaleStabilizationSec: 0, history: [], nowMs: 0 });
+  const { decision } = decide({
+    evaluation: 3,
+    current: 1,
+    minReplicas: 1,
+    maxReplicas: 10,
+    downscaleStabilizationSec: 0,
+    history: [],
+    nowMs: 0,
+  });
   it('still scales when another writer changed the count', () => {
-    assert.deepEqual(redecide(decision, 7, 1), { ...decision, current: 7, reasons: ['Scaled'], action: 'scale' });
+    assert.deepEqual(redecide(decision, 7, 1), {
+      ...decision,
+      current: 7,
+      reasons: ['Scaled'],
+      action: 'scale',
+    });
   });
   it('stops when the other writer already set the target', () => {
     assert.equal(redecide(decision, 3, 1).action, 'none');

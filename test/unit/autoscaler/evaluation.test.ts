@@ -12,13 +12,18 @@ describe('parseEvaluation', () => {
     { name: 'extra keys ignored', given: '{"targetReplicas":1,"why":"x"}', want: 1 },
   ];
   for (const row of good) {
-    it(`accepts ${row.name}`, () => assert.deepEqual(parseEvaluation(row.given), { ok: true, targetReplicas: row.want }));
+    it(`accepts ${row.name}`, () =>
+      assert.deepEqual(parseEvaluation(row.given), { ok: true, targetReplicas: row.want }));
   }
   const bad = [
     { name: 'empty output', given: '', want: /output is empty/ },
     { name: 'not JSON', given: 'invalid', want: /not JSON.*printed "invalid"/ },
     { name: 'a bare number', given: '3', want: /not a JSON object/ },
-    { name: 'missing key (CPA would scale to min)', given: '{"replicas":3}', want: /no "targetReplicas" key/ },
+    {
+      name: 'missing key (CPA would scale to min)',
+      given: '{"replicas":3}',
+      want: /no "targetReplicas" key/,
+    },
     { name: 'null value', given: '{"targetReplicas":null}', want: /is null/ },
     { name: 'a string', given: '{"targetReplicas":"3"}', want: /not an integer/ },
     { name: 'a fraction', given: '{"targetReplicas":2.5}', want: /not an integer/ },

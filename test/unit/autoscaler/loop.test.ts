@@ -4,26 +4,32 @@ import { nextTickIndex, runLoop, serialize, startDelayMs } from '../../../src/au
 import { FakeClock } from '../../support/fake-clock.ts';
 
 describe('startDelayMs', () => {
-  const rows = [
+  const rows: { name: string; given: [number, number]; want: number }[] = [
     { name: 'aligns to the next whole minute', given: [61_500, 60_000], want: 58_500 },
     { name: 'exactly on a boundary waits a full period', given: [120_000, 60_000], want: 60_000 },
     { name: 'startTime 1 waits 1ms', given: [5, 1], want: 1 },
     { name: 'startTime 0 means no alignment', given: [12_345, 0], want: 0 },
-  ] as const;
+  ];
   for (const row of rows) it(row.name, () => assert.equal(startDelayMs(...row.given), row.want));
 });
 
 describe('nextTickIndex', () => {
-  const rows = [
+  const rows: { name: string; given: [number, number, number, number]; want: number }[] = [
     { name: 'a short cycle waits for the next tick', given: [1, 0, 15, 10], want: 2 },
     { name: 'an overrunning cycle collapses missed ticks into one', given: [1, 0, 35, 10], want: 3 },
     { name: 'a cycle ending exactly on a tick runs that tick next', given: [1, 0, 20, 10], want: 2 },
-  ] as const;
+  ];
   for (const row of rows) it(row.name, () => assert.equal(nextTickIndex(...row.given), row.want));
 });
 
 /** Runs the loop on a fake clock, recording when each cycle starts, until `cycles` have run. */
-async function record(options: { startMs: number; intervalMs: number; startTimeMs: number; cycles: number; work: (i: number) => number }) {
+async function record(options: {
+  startMs: number;
+  intervalMs: number;
+  startTimeMs: number;
+  cycles: number;
+  work: (i: number) => number;
+}) {
   const clock = new FakeClock(options.startMs);
   const abort = new AbortController();
   const starts: number[] = [];
@@ -48,11 +54,23 @@ async function record(options: { startMs: number; intervalMs: number; startTimeM
 
 describe('runLoop', () => {
   it('waits for the startTime boundary, then one interval, then ticks at a fixed rate', async () => {
-    const { starts } = await record({ startMs: 61_500, intervalMs: 10_000, startTimeMs: 60_000, cycles: 3, work: () => 2_000 });
+    const { starts } = await record({
+      startMs: 61_500,
+      intervalMs: 10_000,
+      startTimeMs: 60_000,
+      cycles: 3,
+      work: () => 2_000,
+    });
     assert.deepEqual(starts, [130_000, 140_000, 150_000]);
   });
   it('keeps the cadence anchored when a cycle overruns, without overlapping', async () => {
-    const { starts, maxRunning } = await record({ startMs: 0, intervalMs: 10, startTimeMs: 0, cycles: 4, work: (i) => (i === 1 ? 25 : 1) });
+    const { starts, maxRunning } = await record({
+      startMs: 0,
+      intervalMs: 10,
+      startTimeMs: 0,
+      cycles: 4,
+      work: (i) => (i === 1 ? 25 : 1),
+    });
     assert.deepEqual(starts, [10, 35, 40, 50]);
     assert.equal(maxRunning, 1);
   });
@@ -61,7 +79,13 @@ describe('runLoop', () => {
     const abort = new AbortController();
     abort.abort();
     let ran = 0;
-    await runLoop({ clock, intervalMs: 10, startTimeMs: 1000, signal: abort.signal, tick: async () => void ran++ });
+    await runLoop({
+      clock,
+      intervalMs: 10,
+      startTimeMs: 1000,
+      signal: abort.signal,
+      tick: async () => void ran++,
+    });
     assert.equal(ran, 0);
   });
 });

@@ -1,0 +1,57 @@
+// npm test: typecheck, lint, build, start the real control plane (built from Go modules on first use),
+// then run every unit and end-to-end test in one node:test run, and stop the cluster whatever happened.
+// `--unit` runs only the checks and unit tests (no cluster).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const unitOnly = process.argv.includes('--unit');
+const node = process.execPath; // scripts/pinned-node.mjs started us on the pinned Node
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function step(title, cmd, args, options = {}) {
+  const started = Date.now();
+  process.stderr.write(`\n==> ${title}\n`);
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    process.stderr.write(`==> ${title}: FAILED after ${seconds}s (exit ${result.status ?? result.signal})\n`);
+    return false;
+  }
+  process.stderr.write(`==> ${title}: ok (${seconds}s)\n`);
+  return true;
+}
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return testFiles(path);
+    return name.endsWith('.test.ts') ? [relative(root, path)] : [];
+  });
+}
+
+let ok = step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
+ok = step('lint (eslint, prettier)', bin('eslint'), ['.']) && ok;
+ok = step('format check (prettier)', bin('prettier'), ['--check', '.']) && ok;
+ok = step('build (esbuild → dist/kubectl-cpa)', node, ['scripts/build.mjs']) && ok;
+
+const files = testFiles(join(root, 'test', 'unit'));
+let clusterStarted = false;
+if (!unitOnly) {
+  files.push(...testFiles(join(root, 'test', 'e2e')));
+  mkdirSync(join(root, '.cluster'), { recursive: true });
+  clusterStarted = step(
+    'start the real control plane (etcd, kube-apiserver, kube-controller-manager)',
+    node,
+    ['test/cluster/up.ts'],
+  );
+  ok = clusterStarted && ok;
+}
+const testsOk = step(`tests (${files.length} files)`, node, ['--test', '--test-timeout=300000', ...files], {
+  env: { ...process.env, KUBECTL_CPA_DIST: join(root, 'dist') },
+});
+if (clusterStarted) step('stop the control plane', node, ['test/cluster/down.ts']);
+process.exit(ok && testsOk ? 0 : 1);

@@ -1,0 +1,187 @@
+// The REST API as a pure function request → response around the one shared cycle. Status codes, bodies
+// and headers reproduce what clients of CPA v2.12.2 (chi v4 router, Go encoding/json) observe, plus the
+// v0.8.0 read-only routes for seed-format autoscalers.
+import type { ApiRequest, ApiResponse } from '../deps.ts';
+import type { CycleReport, Decision, ResourceMetric, RunType, StopAfter } from '../autoscaler/types.ts';
+import type { ConfigFormat } from '../config/types.ts';
+import { parseGoBool } from './bool.ts';
+
+/** The shared cycle, run on demand; serialising concurrent runs is its owner's job. */
+export type Pipeline = (options: { runType: RunType; stopAfter: StopAfter }) => Promise<CycleReport>;
+
+type Endpoint = { method: string; run: (request: ApiRequest) => Promise<ApiResponse> };
+
+const V1_PREFIX = '/api/v1';
+
+// chi v4 knows only these methods; any other one is refused before routing, even on unknown paths.
+const CHI_METHODS: ReadonlySet<string> = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+const JSON_ERROR_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+// CPA sets no content type on success; Go sniffs JSON text as this, so clients see it.
+const SNIFFED_TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8' } as const;
+
+/** Builds the request handler for `kubectl cpa run`; every answer comes from one call of `pipeline`. */
+export function createApiHandler(
+  pipeline: Pipeline,
+  format: ConfigFormat,
+): (request: ApiRequest) => Promise<ApiResponse> {
+  const endpoints = new Map<string, Endpoint>([
+    [`${V1_PREFIX}/metrics`, { method: 'GET', run: (request) => v1Metrics(pipeline, request) }],
+    [`${V1_PREFIX}/evaluation`, { method: 'POST', run: (request) => v1Evaluation(pipeline, request) }],
+  ]);
+  if (format === 'seed') {
+    endpoints.set('/metrics', { method: 'GET', run: () => seedMetrics(pipeline) });
+    endpoints.set('/evaluation', { method: 'GET', run: () => seedEvaluation(pipeline) });
+  }
+  // v0.8.0 put its JSON not-found/method handlers on the root router, so a seed API answers JSON everywhere.
+  const jsonEverywhere = format === 'seed';
+  return async (request) => {
+    const { method, path } = request;
+    if (!CHI_METHODS.has(method)) {
+      return jsonEverywhere ? methodNotAllowed(method, path) : { status: 405, headers: {}, body: '' };
+    }
+    const endpoint = endpoints.get(path);
+    if (endpoint === undefined) {
+      return jsonEverywhere || isUnderV1(path) ? notFound(path) : goNotFound();
+    }
+    if (endpoint.method !== method) return methodNotAllowed(method, path);
+    try {
+      return await endpoint.run(request);
+    } catch (err) {
+      // A throwing pipeline is a bug; the client still gets CPA's error shape rather than a dropped socket.
+      return jsonError(500, err instanceof Error ? err.message : String(err));
+    }
+  };
+}
+
+/** chi mounts the v1 router on `/api/v1`, `/api/v1/` and `/api/v1/*`. */
+function isUnderV1(path: string): boolean {
+  return path === V1_PREFIX || path.startsWith(`${V1_PREFIX}/`);
+}
+
+async function v1Metrics(pipeline: Pipeline, request: ApiRequest): Promise<ApiResponse> {
+  const dryRun = readDryRun(request.query);
+  if (typeof dryRun !== 'boolean') return dryRun;
+  const report = await pipeline({ runType: dryRun ? 'api_dry_run' : 'api', stopAfter: 'metrics' });
+  if (report.error !== undefined) return jsonError(500, report.error.message);
+  return ok(toGoJson(cpaMetrics(report.metrics)));
+}
+
+async function v1Evaluation(pipeline: Pipeline, request: ApiRequest): Promise<ApiResponse> {
+  const dryRun = readDryRun(request.query);
+  if (typeof dryRun !== 'boolean') return dryRun;
+  const runType = dryRun ? 'api_dry_run' : 'api';
+  const report = await pipeline({ runType, stopAfter: dryRun ? 'evaluate' : 'scale' });
+  if (report.error !== undefined) return jsonError(500, report.error.message);
+  // A dry run answers the evaluator's raw value; a real run the final target (0 when disabled, like CPA).
+  const target = dryRun ? report.evaluation : finalTarget(report.decision);
+  if (target === undefined) return incomplete(report, dryRun ? 'an evaluation' : 'a decision');
+  return ok(toGoJson({ targetReplicas: target }));
+}
+
+async function seedMetrics(pipeline: Pipeline): Promise<ApiResponse> {
+  const report = await pipeline({ runType: 'api', stopAfter: 'metrics' });
+  if (report.error !== undefined) return jsonError(500, report.error.message);
+  const body = {
+    deployment: targetName(report.target),
+    run_type: 'api',
+    metrics: cpaMetrics(report.metrics),
+  };
+  return ok(toGoJson(body));
+}
+
+async function seedEvaluation(pipeline: Pipeline): Promise<ApiResponse> {
+  // v0.8.0's evaluation endpoint is read-only: it answers the raw evaluation and never scales.
+  const report = await pipeline({ runType: 'api', stopAfter: 'evaluate' });
+  if (report.error !== undefined) return jsonError(500, report.error.message);
+  if (report.evaluation === undefined) return incomplete(report, 'an evaluation');
+  return ok(toGoJson({ target_replicas: report.evaluation }));
+}
+
+/** `dry_run` absent or empty is false; otherwise Go's ParseBool decides, and anything else is a 400. */
+function readDryRun(query: URLSearchParams): boolean | ApiResponse {
+  const text = query.get('dry_run') ?? '';
+  if (text === '') return false;
+  const value = parseGoBool(text);
+  if (value !== null) return value;
+  return jsonError(
+    400,
+    `Invalid format for 'dry_run' query parameter; '${text}' is not a valid boolean value`,
+  );
+}
+
+function finalTarget(decision: Decision | undefined): number | undefined {
+  if (decision === undefined) return undefined;
+  return decision.action === 'disabled' ? 0 : decision.target;
+}
+
+/** Re-emits metrics in CPA's key order with empty keys omitted (Go `omitempty`); a nil list stays null. */
+function cpaMetrics(metrics: readonly ResourceMetric[] | null | undefined): ResourceMetric[] | null {
+  if (metrics === undefined || metrics === null) return null;
+  return metrics.map((metric) => {
+    const out: ResourceMetric = {};
+    if (metric.resource !== undefined && metric.resource !== '') out.resource = metric.resource;
+    if (metric.value !== undefined && metric.value !== '') out.value = metric.value;
+    return out;
+  });
+}
+
+/** The name part of `kind/namespace/name`. */
+function targetName(target: string): string {
+  return target.slice(target.lastIndexOf('/') + 1);
+}
+
+function incomplete(report: CycleReport, missing: string): ApiResponse {
+  return jsonError(500, `cycle for ${report.target} ended without ${missing}`);
+}
+
+function ok(body: string): ApiResponse {
+  return { status: 200, headers: { ...SNIFFED_TEXT_HEADERS }, body };
+}
+
+function notFound(path: string): ApiResponse {
+  return jsonError(404, `Resource '${path}' not found`);
+}
+
+function methodNotAllowed(method: string, path: string): ApiResponse {
+  return jsonError(405, `Method '${method}' not allowed on resource '${path}'`);
+}
+
+/** CPA's error body `{"message":…,"code":…}` with its two headers. */
+function jsonError(status: number, message: string): ApiResponse {
+  return { status, headers: { ...JSON_ERROR_HEADERS }, body: toGoJson({ message, code: status }) };
+}
+
+/** Go's http.NotFound, which chi answers outside its mounted routers. */
+function goNotFound(): ApiResponse {
+  return {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+    body: '404 page not found\n',
+  };
+}
+
+/**
+ * JSON as Go's encoding/json writes it: compact, and with `<`, `>`, `&`, U+2028 and U+2029 escaped. Those
+ * characters only ever occur inside strings, so escaping the whole text is safe.
+ */
+export function toGoJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

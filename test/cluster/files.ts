@@ -1,0 +1,59 @@
+// Files the control plane reads at start (tokens, service-account keys) and the kubeconfigs it hands out.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/** The restricted test user: authenticated, but with no rights until a test binds a Role to it. */
+export const RESTRICTED_USER = 'alice';
+/** The group of the restricted user, for RoleBindings that target the group instead. */
+export const RESTRICTED_GROUP = 'e2e:restricted';
+
+/** Paths of the secrets written by writeSecrets, plus the two bearer tokens. */
+export interface Secrets {
+  tokenFile: string;
+  saPrivateKey: string;
+  saPublicKey: string;
+  adminToken: string;
+  restrictedToken: string;
+}
+
+/** Writes `tokens.csv` (admin in system:masters, alice in e2e:restricted) and an EC service-account key pair. */
+export function writeSecrets(secretsDir: string): Secrets {
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  const adminToken = randomBytes(24).toString('hex');
+  const restrictedToken = randomBytes(24).toString('hex');
+  // --token-auth-file format: token,user,uid,"group1,group2"
+  const tokenFile = join(secretsDir, 'tokens.csv');
+  writeFileSync(
+    tokenFile,
+    `${adminToken},e2e-admin,e2e-admin,"system:masters"\n` +
+      `${restrictedToken},${RESTRICTED_USER},${RESTRICTED_USER},"${RESTRICTED_GROUP}"\n`,
+    { mode: 0o600 },
+  );
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const saPrivateKey = join(secretsDir, 'sa.key');
+  const saPublicKey = join(secretsDir, 'sa.pub');
+  writeFileSync(saPrivateKey, privateKey.export({ type: 'sec1', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(saPublicKey, publicKey.export({ type: 'spki', format: 'pem' }));
+  return { tokenFile, saPrivateKey, saPublicKey, adminToken, restrictedToken };
+}
+
+/** Writes a one-context kubeconfig that verifies the server against `caFile` and sends `token`. */
+export function writeKubeconfig(
+  file: string,
+  server: string,
+  caFile: string,
+  user: string,
+  token: string,
+): void {
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'e2e', cluster: { server, 'certificate-authority': caFile } }],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: user, context: { cluster: 'e2e', user } }],
+    'current-context': user,
+  };
+  writeFileSync(file, stringify(config), { mode: 0o600 });
+}

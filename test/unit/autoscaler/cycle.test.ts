@@ -1,0 +1,216 @@
+// The one pipeline with hand-written fakes: order of hooks, payloads, decisions, failures that never scale.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCycle } from '../../../src/autoscaler/cycle.ts';
+import type { CycleContext } from '../../../src/autoscaler/context.ts';
+import type { Config } from '../../../src/config/types.ts';
+import type { LogEvent } from '../../../src/log/events.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { FakeKube, fakeRunner, shellMethod, testConfig, type FakeScript } from '../../support/fakes.ts';
+
+interface Harness {
+  ctx: CycleContext;
+  kube: FakeKube;
+  calls: { name: string; stdin: string }[];
+  events: LogEvent[];
+}
+
+function harness(options: {
+  replicas?: number;
+  config?: Partial<Config>;
+  scripts?: Record<string, FakeScript>;
+  dryRun?: boolean;
+}): Harness {
+  const kube = new FakeKube(options.replicas ?? 1, { numPods: '3' });
+  const calls: { name: string; stdin: string }[] = [];
+  const events: LogEvent[] = [];
+  const scripts: Record<string, FakeScript> = {
+    metric: (stdin) => ({ stdout: JSON.parse(stdin).resource?.metadata?.labels?.numPods ?? '1' }),
+    evaluate: (stdin) => ({
+      stdout: `{"targetReplicas":${Number(JSON.parse(stdin).metrics?.[0]?.value ?? 0)}}\n`,
+    }),
+    ...options.scripts,
+  };
+  const ctx: CycleContext = {
+    config: testConfig(options.config),
+    target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    namespace: 'default',
+    kube,
+    methods: {
+      runner: fakeRunner(scripts, calls),
+      request: async () => ({ kind: 'error', message: 'no http', durationMs: 0 }),
+      files: { readText: async () => null, exists: async () => false },
+      cwd: '/tmp',
+      env: {},
+    },
+    clock: new FakeClock(1_000_000),
+    logger: { log: (e) => void events.push(e), enabled: () => true },
+    state: { history: [], consecutiveFailures: 0 },
+    dryRun: options.dryRun ?? false,
+  };
+  return { ctx, kube, calls, events };
+}
+
+describe('runCycle', () => {
+  it('scales 1 → 3 from the label and logs one decision', async () => {
+    const h = harness({});
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error, undefined);
+    assert.equal(h.kube.replicas, 3);
+    const decisions = h.events.filter((e) => e.kind === 'decision');
+    assert.equal(decisions.length, 1);
+    assert.deepEqual(
+      decisions[0] &&
+        decisions[0].kind === 'decision' && [decisions[0].from, decisions[0].to, decisions[0].action],
+      [1, 3, 'scaled'],
+    );
+  });
+
+  it('runs all six hooks in CPA order with the documented payloads', async () => {
+    const hooks = Object.fromEntries(
+      ['preMetric', 'postMetric', 'preEvaluate', 'postEvaluate', 'preScale', 'postScale'].map((n) => [
+        n,
+        shellMethod(n),
+      ]),
+    );
+    const ok: FakeScript = () => ({ stdout: 'ok' });
+    const h = harness({
+      config: { hooks },
+      scripts: Object.fromEntries(Object.keys(hooks).map((n) => [n, ok])),
+    });
+    await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.deepEqual(
+      h.calls.map((c) => c.name),
+      [
+        'preMetric',
+        'metric',
+        'postMetric',
+        'preEvaluate',
+        'evaluate',
+        'postEvaluate',
+        'preScale',
+        'postScale',
+      ],
+    );
+    const byName = Object.fromEntries(h.calls.map((c) => [c.name, JSON.parse(c.stdin)]));
+    assert.deepEqual(Object.keys(byName.preMetric), ['resource', 'runType']);
+    assert.deepEqual(byName.postMetric.metrics, [{ resource: 'web', value: '3' }]);
+    assert.equal(
+      h.calls.find((c) => c.name === 'preEvaluate')?.stdin,
+      h.calls.find((c) => c.name === 'evaluate')?.stdin,
+    );
+    assert.deepEqual(byName.postEvaluate.evaluation, { targetReplicas: 3 });
+    assert.equal(
+      h.calls.find((c) => c.name === 'preScale')?.stdin,
+      h.calls.find((c) => c.name === 'postScale')?.stdin,
+    );
+    assert.equal(byName.preScale.evaluation.targetReplicas, 3);
+  });
+
+  it('an evaluator printing the seed key under v2 still works; a missing key fails without scaling', async () => {
+    const h = harness({ scripts: { evaluate: () => ({ stdout: '{"replicas": 3}' }) } });
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error?.stage, 'evaluate');
+    assert.match(report.error?.message ?? '', /no "targetReplicas" key.*\{\\"replicas\\": 3\}/);
+    assert.equal(h.kube.replicas, 1);
+    assert.ok(!h.kube.calls.some((c) => c.startsWith('patch')));
+    assert.equal(h.ctx.state.consecutiveFailures, 1);
+  });
+
+  it('a failing metric step names the step, exit code and stderr, and never scales', async () => {
+    const h = harness({ scripts: { metric: () => ({ exitCode: 1, stderr: 'Traceback\nKeyError: 0\n' }) } });
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error?.stage, 'metric');
+    assert.match(
+      report.error?.message ?? '',
+      /failed to get metrics: failed to gather metrics: .*metric.*exit status 1.*KeyError: 0/s,
+    );
+    assert.equal(h.events.filter((e) => e.kind === 'cycle-error').length, 1);
+    assert.equal(h.kube.replicas, 1);
+  });
+
+  it('dry run evaluates and decides but never patches', async () => {
+    const h = harness({ dryRun: true });
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.decision?.target, 3);
+    assert.equal(report.scaled, false);
+    assert.equal(h.kube.replicas, 1);
+    assert.ok(h.events.some((e) => e.kind === 'decision' && e.action === 'would-scale'));
+  });
+
+  it('disabled target (0 replicas, min 1): no scale hooks, no patch', async () => {
+    const h = harness({
+      replicas: 0,
+      config: { hooks: { preScale: shellMethod('preScale') } },
+      scripts: { preScale: () => ({}) },
+    });
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.decision?.action, 'disabled');
+    assert.ok(!h.calls.some((c) => c.name === 'preScale'));
+    assert.equal(h.kube.replicas, 0);
+  });
+
+  it('a 409 from another writer is retried once against the fresh count', async () => {
+    const h = harness({});
+    h.kube.conflictOnce = { replicasSetByOtherWriter: 7 };
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error, undefined);
+    assert.equal(h.kube.replicas, 3);
+    assert.deepEqual(
+      h.kube.calls.filter((c) => c.startsWith('patch')),
+      ['patch 3', 'patch 3'],
+    );
+    assert.equal(report.decision?.current, 7);
+  });
+
+  it('stopAfter metrics (REST API) never evaluates', async () => {
+    const h = harness({});
+    const report = await runCycle(h.ctx, { runType: 'api', stopAfter: 'metrics' });
+    assert.deepEqual(report.metrics, [{ resource: 'web', value: '3' }]);
+    assert.deepEqual(
+      h.calls.map((c) => c.name),
+      ['metric'],
+    );
+  });
+
+  it('per-pod mode with no pods gives null metrics to the evaluator', async () => {
+    const h = harness({
+      config: { runMode: 'per-pod' },
+      scripts: { evaluate: () => ({ stdout: '{"targetReplicas":2}' }) },
+    });
+    await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(JSON.parse(h.calls.find((c) => c.name === 'evaluate')?.stdin ?? '{}').metrics, null);
+  });
+
+  it('per-pod mode keeps pod order in the metrics', async () => {
+    const h = harness({
+      config: { runMode: 'per-pod', metricConcurrency: 3 },
+      scripts: { metric: (stdin) => ({ stdout: JSON.parse(stdin).resource.metadata.name.toUpperCase() }) },
+    });
+    h.kube.pods = ['a', 'b', 'c', 'd'].map((name) => ({ metadata: { name } }));
+    const report = await runCycle(h.ctx, { runType: 'api', stopAfter: 'metrics' });
+    assert.deepEqual(
+      report.metrics,
+      ['A', 'B', 'C', 'D'].map((v, i) => ({ resource: 'abcd'[i], value: v })),
+    );
+  });
+
+  it('seed format: raw resource on metric stdin, {deployment,run_type,metrics} on evaluate stdin', async () => {
+    const h = harness({
+      config: { format: 'seed' },
+      scripts: {
+        metric: (stdin) => ({ stdout: JSON.parse(stdin).metadata.labels.numPods }),
+        evaluate: (stdin) => ({
+          stdout: JSON.stringify({ target_replicas: Number(JSON.parse(stdin).metrics[0].value) }),
+        }),
+      },
+    });
+    await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(h.kube.replicas, 3);
+    assert.deepEqual(JSON.parse(h.calls[1]?.stdin ?? '{}'), {
+      deployment: 'web',
+      run_type: 'scaler',
+      metrics: [{ resource: 'web', value: '3' }],
+    });
+  });
+});
