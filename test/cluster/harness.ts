@@ -40,6 +40,8 @@ export interface StartOptions {
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
+// What stopCluster deletes; logs/ stays for post-mortems.
+const DATA = ['etcd', 'pki', 'secrets', 'admin.kubeconfig', 'restricted.kubeconfig', 'cluster.json'];
 const BUILD_SCRIPT = fileURLToPath(new URL('./build.sh', import.meta.url));
 
 interface Running {
@@ -75,6 +77,8 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   const binDir = await buildBinaries(log);
   const logsDir = join(dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
+  // Leftovers of an earlier run in the same dir (stale etcd membership, old certs) would break start-up.
+  for (const name of DATA) rmSync(join(dir, name), { recursive: true, force: true });
   const startedMs = Date.now();
   const record: Running = { components: [], stopping: false };
   running.set(dir, record);
@@ -118,14 +122,7 @@ export async function stopCluster(info: ClusterInfo): Promise<void> {
       if (commandLine(pid).includes(info.binDir)) await stopPid(pid, STOP_GRACE_MS);
     }
   }
-  for (const name of [
-    'etcd',
-    'pki',
-    'secrets',
-    'admin.kubeconfig',
-    'restricted.kubeconfig',
-    'cluster.json',
-  ]) {
+  for (const name of DATA) {
     rmSync(join(info.dir, name), { recursive: true, force: true });
   }
 }
@@ -151,13 +148,13 @@ async function startEtcd(record: Running, binDir: string, dir: string, logsDir: 
     'etcd',
     join(binDir, 'etcd'),
     [
-      '--name=default',
+      '--name=e2e',
       `--data-dir=${join(dir, 'etcd')}`,
       `--listen-client-urls=${clientUrl}`,
       `--advertise-client-urls=${clientUrl}`,
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=default=${peerUrl}`,
+      `--initial-cluster=e2e=${peerUrl}`,
       // Test data is thrown away after every run, so durability buys nothing and fsync costs seconds.
       '--unsafe-no-fsync',
       '--log-level=warn',

@@ -37,6 +37,26 @@ async function spec(
   return { replicas: body.spec.replicas, resourceVersion: body.metadata.resourceVersion };
 }
 
+/** Waits until the controllers stop writing the Deployment (same resourceVersion over a second). */
+async function settled(
+  cluster: TestCluster,
+  ns: string,
+  name: string,
+): Promise<{ replicas: number; resourceVersion: string }> {
+  let last = await spec(cluster, ns, name);
+  return cluster.waitFor(
+    async () => {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = await spec(cluster, ns, name);
+      const same = now.resourceVersion === last.resourceVersion;
+      last = now;
+      return same ? now : undefined;
+    },
+    30_000,
+    `deployment ${name} to settle`,
+  );
+}
+
 describe('cycle behaviour on a real cluster', () => {
   let cluster: TestCluster;
   let ns: string;
@@ -74,7 +94,7 @@ describe('cycle behaviour on a real cluster', () => {
       );
     }
     const metric = `grep -q '"status":"True","type":"Ready"' && echo ready || echo notready`;
-    const evaluate = `n=$(grep -o '"value":"ready"' | wc -l); echo "{\\"targetReplicas\\": $((n + 2))}"`;
+    const evaluate = `n=$(grep -o '"value":"ready' | wc -l); echo "{\\"targetReplicas\\": $((n + 2))}"`;
     const dir = project(config(metric, evaluate, 'runMode: per-pod'));
     const result = await cpa(
       cluster,
@@ -88,7 +108,7 @@ describe('cycle behaviour on a real cluster', () => {
 
   it('--dry-run never patches: the resourceVersion of the target is unchanged', async () => {
     await cluster.apply(deployment('dry', 1, ', want: "7"'), ns);
-    const before = await spec(cluster, ns, 'dry');
+    const before = await settled(cluster, ns, 'dry');
     const dir = project(config(LABEL_METRIC, ECHO_EVALUATE, 'runMode: per-resource'));
     const result = await cpa(
       cluster,

@@ -108,7 +108,7 @@ describe('e2e cluster', { timeout: 180_000 }, () => {
 
   it('forbids the restricted user to list pods until a Role and RoleBinding grant it', async () => {
     const ns = await cluster.createNamespace('smoke-rbac');
-    const asAlice = ['get', 'pods', '-n', ns, '-o', 'name'];
+    const asAlice = ['get', 'pods', '-n', ns, '-o', 'json'];
     const denied = await cluster.kubectl(asAlice, { kubeconfig: cluster.restrictedKubeconfig });
     assert.equal(denied.exitCode, 1);
     assert.match(denied.stderr, /forbidden: User "alice" cannot list resource "pods"/);
@@ -122,7 +122,7 @@ describe('e2e cluster', { timeout: 180_000 }, () => {
       15_000,
       'the RoleBinding to take effect for alice',
     );
-    assert.match(allowed.stderr, /No resources found/);
+    assert.deepEqual((JSON.parse(allowed.stdout) as { items: unknown[] }).items, []);
     const otherNs = await cluster.kubectl(['get', 'pods', '-n', 'default'], {
       kubeconfig: cluster.restrictedKubeconfig,
     });

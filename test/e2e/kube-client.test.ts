@@ -113,12 +113,13 @@ describe('kube client against the real API server', { timeout: 240_000 }, () => 
     );
     ns = await cluster.createNamespace('kube-client');
     await cluster.apply(workloads, ns);
-    const connected = await connectKube(
-      { namespace: ns },
-      { KUBECONFIG: cluster.adminKubeconfig },
-      undefined,
-    );
-    client = connected.client;
+    // Stand in for the Widget controller, which would publish the selector and the observed replicas.
+    const status = { status: { replicas: 1, selector: 'app=w1' } };
+    const path = `/apis/${GROUP}/v1/namespaces/${ns}/widgets/w1/status`;
+    const reply = await cluster.api('PATCH', path, status, 'application/merge-patch+json');
+    assert.equal(reply.status, 200, reply.body);
+    client = (await connectKube({ namespace: ns }, { KUBECONFIG: cluster.adminKubeconfig }, undefined))
+      .client;
   });
   after(() => client?.close());
 
@@ -145,17 +146,6 @@ describe('kube client against the real API server', { timeout: 240_000 }, () => 
   ];
   for (const c of cases) {
     it(`resolves, reads and patches the scale of ${c.kind} (${c.flag})`, async () => {
-      if (c.kind === 'Widget') {
-        // Stand in for the CRD's controller, which would publish the selector and the observed replicas.
-        const status = { status: { replicas: 1, selector: c.selector } };
-        const reply = await cluster.api(
-          'PATCH',
-          `/apis/${GROUP}/v1/namespaces/${ns}/widgets/w1/status`,
-          status,
-          'application/merge-patch+json',
-        );
-        assert.equal(reply.status, 200, reply.body);
-      }
       const target = await client.resolveTarget(await refFor(client, c.flag), ns);
       assert.deepEqual(
         { kind: target.kind, resource: target.resource, group: target.group, hasScale: target.hasScale },
@@ -174,33 +164,37 @@ describe('kube client against the real API server', { timeout: 240_000 }, () => 
     });
   }
 
-  it('a patch carrying a stale resourceVersion fails with 409 and changes nothing', async () => {
-    const target = await client.resolveTarget({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, ns);
-    const read = await client.getScale(target);
-    const label = await cluster.kubectl([
-      'label',
-      'deployment/web',
-      '-n',
-      ns,
-      `touched=${Date.now()}`,
-      '--overwrite',
-    ]);
-    assert.equal(label.exitCode, 0, label.stderr);
-    await assert.rejects(
-      client.patchScale(target, read.replicas + 2, read.resourceVersion),
-      kubeError((err) => {
-        assert.equal(err.details.status, 409);
-        assert.equal(err.details.reason, 'Conflict');
-        assert.match(
-          err.message,
-          new RegExp(
-            `^failed to patch deployments\\.apps/scale "web" in namespace "${ns}": conflict: the object has been modified`,
-          ),
-        );
-      }),
-    );
-    assert.equal((await client.getScale(target)).replicas, read.replicas);
-  });
+  for (const c of cases) {
+    it(`a ${c.kind} scale patch carrying a stale resourceVersion fails with 409 and changes nothing`, async () => {
+      const target = await client.resolveTarget(await refFor(client, c.flag), ns);
+      const read = await client.getScale(target);
+      // Any write bumps the resourceVersion; a label is one no controller reverts.
+      const gr = c.group === '' ? c.resource : `${c.resource}.${c.group}`;
+      const label = await cluster.kubectl([
+        'label',
+        `${gr}/${target.name}`,
+        '-n',
+        ns,
+        `touched=${Date.now()}`,
+        '--overwrite',
+      ]);
+      assert.equal(label.exitCode, 0, label.stderr);
+      await assert.rejects(
+        client.patchScale(target, read.replicas + 2, read.resourceVersion),
+        kubeError((err) => {
+          assert.equal(err.details.status, 409);
+          assert.equal(err.details.reason, 'Conflict');
+          const object = `${gr}/scale "${target.name}" in namespace "${ns}"`;
+          assert.equal(
+            err.message.startsWith(`failed to patch ${object}: conflict: the object has been modified`),
+            true,
+            err.message,
+          );
+        }),
+      );
+      assert.equal((await client.getScale(target)).replicas, read.replicas);
+    });
+  }
 
   it('a patch carrying the current resourceVersion succeeds (CRD: no controller writes to it)', async () => {
     const target = await client.resolveTarget({ apiVersion: `${GROUP}/v1`, kind: 'widget', name: 'w1' }, ns);
