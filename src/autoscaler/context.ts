@@ -5,6 +5,7 @@ import type { MethodContext } from '../hooks/execute.ts';
 import type { KubeClient } from '../kube/types.ts';
 import type { Logger } from '../log/events.ts';
 import type { Recommendation } from './stabilize.ts';
+import type { CycleReport } from './types.ts';
 
 /** State that survives between cycles: the stabilisation window and failure count. */
 export interface AutoscalerState {
@@ -23,4 +24,9 @@ export interface CycleContext {
   state: AutoscalerState;
   /** `--dry-run`: everything except the PATCH. */
   dryRun: boolean;
+  /**
+   * Called after every cycle with its report (recording state on the target, events). It must not throw:
+   * a failure to record is logged by the recorder and never fails the cycle.
+   */
+  onReport?: (report: CycleReport) => Promise<void>;
 }

@@ -93,7 +93,9 @@ export async function runCycle(
     if (!(err instanceof StepError)) throw err;
     report.error = { stage: err.stage, message: err.message };
   }
-  return finish(ctx, report);
+  finish(ctx, report);
+  await ctx.onReport?.(report);
+  return report;
 }
 
 /** Stamps the duration, updates the failure count and logs the one line that tells the cycle's story. */

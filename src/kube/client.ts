@@ -17,6 +17,8 @@ export interface CpaKubeClient extends KubeClient {
   ): Promise<{ apiVersion: string; kind: string }>;
   /** Drops idle keep-alive sockets so the process can exit. */
   close(): void;
+  /** The JSON transport underneath, for API calls outside the cycle (status, events, annotations). */
+  request: KubeRequester;
 }
 
 /** Page size for pod lists; large namespaces are read in several pages instead of one huge answer. */
@@ -104,6 +106,7 @@ export function kubeClientOver(request: KubeRequester, close: () => void = () =>
     },
     listPods: (namespace, labelSelector) => listPods(request, namespace, labelSelector),
     close,
+    request,
   };
 }
 
