@@ -50,7 +50,7 @@ export async function loadRunConfig(
   deps: Deps,
   flags: RunFlags,
   target: ScaleTargetRef | undefined,
-): Promise<{ config: Config; notes: string[]; absDir: string }> {
+): Promise<{ config: Config; notes: string[]; absDir: string; namespaceSet: boolean }> {
   const absDir = absolute(deps.cwd, flags.dir);
   const text = await deps.files.readText(flags.configFile);
   if (text === null) {
@@ -74,5 +74,5 @@ export async function loadRunConfig(
       problems,
     );
   }
-  return { config: result.config, notes: result.notes, absDir };
+  return { config: result.config, notes: result.notes, absDir, namespaceSet: result.namespaceSet };
 }

@@ -58,7 +58,7 @@ async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
   const flags = validateRunFlags(dir, raw);
   const parsedTarget = flags.target === undefined ? undefined : parseTargetFlag(flags.target);
   const flagRef = parsedTarget?.form === 'ref' ? parsedTarget.ref : undefined;
-  const { config, notes, absDir } = await loadRunConfig(deps, flags, flagRef);
+  const { config, notes, absDir, namespaceSet } = await loadRunConfig(deps, flags, flagRef);
   const verbosity = flags.verbosity ?? config.logVerbosity;
   const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity, format: flags.logFormat });
   for (const note of notes) logger.log({ kind: 'info', level: 1, message: note });
@@ -80,12 +80,14 @@ async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
     const target =
       parsedTarget?.form === 'lookup' ? await lookupTarget(kube.client, parsedTarget) : config.scaleTargetRef;
     if (!target) throw new ConfigError('no scale target');
+    const namespace = namespaceSet ? config.namespace : kube.namespace;
     logger.log({
       kind: 'info',
       level: 1,
-      message: `using context "${kube.context}" (${kube.server}), namespace "${config.namespace}"`,
+      message: `using context "${kube.context}" (${kube.server}), namespace "${namespace}"`,
     });
-    return await runWith(deps, flags, { ...config, scaleTargetRef: target }, logger, kube.client, absDir);
+    const resolved = { ...config, scaleTargetRef: target, namespace };
+    return await runWith(deps, flags, resolved, logger, kube.client, absDir);
   } finally {
     kube.client.close();
   }

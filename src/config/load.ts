@@ -34,7 +34,9 @@ export interface LoadInput {
 }
 
 /** A valid configuration with notes worth showing, or every problem found. */
-export type LoadResult = { ok: true; config: Config; notes: string[] } | { ok: false; issues: ConfigIssue[] };
+export type LoadResult =
+  | { ok: true; config: Config; notes: string[]; namespaceSet: boolean }
+  | { ok: false; issues: ConfigIssue[] };
 
 /** Parses, merges, normalises and validates a configuration (file + env + flags) into a Config. */
 export function loadConfig(input: LoadInput): LoadResult {
@@ -69,7 +71,8 @@ export function loadConfig(input: LoadInput): LoadResult {
   applyApiFlag(config, input.flags?.apiAddr, r);
   if (input.imagePaths !== undefined) applyImagePaths(config, input.imagePaths, r);
   if (r.issues.length > 0) return { ok: false, issues: inFileOrder(r.issues) };
-  return { ok: true, config, notes: r.notes };
+  // Without a namespace from flag, env or file, `run` uses the kube context's, as kubectl does.
+  return { ok: true, config, notes: r.notes, namespaceSet: entries.has('namespace') };
 }
 
 /** Problems located in the file in line order, then the others (environment, flags, missing keys) as found. */
