@@ -94,7 +94,12 @@ export async function runCycle(
     report.error = { stage: err.stage, message: err.message };
   }
   finish(ctx, report);
-  await ctx.onReport?.(report);
+  try {
+    await ctx.onReport?.(report);
+  } catch (err) {
+    // Recording what happened must never turn a cycle into a failure.
+    ctx.logger.log({ kind: 'warning', message: `failed to record the cycle: ${describeError(err)}` });
+  }
   return report;
 }
 
