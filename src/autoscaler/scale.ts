@@ -1,6 +1,6 @@
 // Applying a decision (CPA §5.4): preScale → PATCH of /spec/replicas on the scale subresource → postScale.
 // The PATCH carries the resourceVersion that was read, so a concurrent writer causes a 409; we then read
-// the scale again, re-decide against the fresh count and try once more.
+// the scale again, re-decide against the fresh count and try again (up to PATCH_ATTEMPTS in all).
 import { KubeError, describeError } from '../errors.ts';
 import type { KubeObject, ResolvedTarget, Scale } from '../kube/types.ts';
 import type { CycleContext } from './context.ts';
@@ -15,28 +15,37 @@ function isConflict(err: unknown): boolean {
   return err instanceof KubeError && err.details.status === 409;
 }
 
-/** Patches the scale, retrying once after a conflict. Returns the decision that was finally applied. */
+/**
+ * A 409 means the target changed since it was read. Status writes by the workload's controller change the
+ * resourceVersion too, so one retry is not always enough on a busy workload; a few fresh reads are.
+ */
+const PATCH_ATTEMPTS = 3;
+
+/** Patches the scale, re-reading and re-deciding after each conflict. Returns the decision finally applied. */
 async function patchWithRetry(
   ctx: CycleContext,
   resolved: ResolvedTarget,
   decision: Decision,
   scale: Scale,
 ): Promise<Decision> {
-  try {
-    await ctx.kube.patchScale(resolved, decision.target, scale.resourceVersion);
-    return decision;
-  } catch (err) {
-    if (!isConflict(err)) throw err;
+  let current = decision;
+  let resourceVersion = scale.resourceVersion;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (current.action === 'scale') await ctx.kube.patchScale(resolved, current.target, resourceVersion);
+      return current;
+    } catch (err) {
+      if (!isConflict(err) || attempt >= PATCH_ATTEMPTS) throw err;
+    }
+    ctx.logger.log({
+      kind: 'info',
+      level: 1,
+      message: 'the target changed while deciding (409 Conflict); reading it again',
+    });
+    const fresh = await ctx.kube.getScale(resolved);
+    current = redecide(current, fresh.replicas, ctx.config.minReplicas);
+    resourceVersion = fresh.resourceVersion;
   }
-  ctx.logger.log({
-    kind: 'info',
-    level: 1,
-    message: 'the target changed while deciding (409 Conflict); reading it again',
-  });
-  const fresh = await ctx.kube.getScale(resolved);
-  const again = redecide(decision, fresh.replicas, ctx.config.minReplicas);
-  if (again.action === 'scale') await ctx.kube.patchScale(resolved, again.target, fresh.resourceVersion);
-  return again;
 }
 
 /** Runs the scale hooks and the PATCH for a decision that is not `disabled`. Returns the applied decision. */

@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import type { Deps } from '../deps.ts';
 import { registerRun } from './run.ts';
+import { registerStatus } from './status.ts';
 import { registerVersion } from './version.ts';
 import { registerCompletion } from './completion.ts';
+import { registerLogs } from './logs.ts';
 
 /** Mutable result of a command: its exit code (commands that fail without an error set it). */
 export interface CommandState {
@@ -34,7 +36,9 @@ export function buildProgram(deps: Deps, state: CommandState): Command {
       '  kubectl cpa run ./my-autoscaler --target deploy/web -n team-a --interval 10s --dry-run\n',
   );
   registerRun(program, deps, state);
+  registerStatus(program, deps, state);
   registerVersion(program, deps);
   registerCompletion(program, deps);
+  registerLogs(program, deps, state);
   return program;
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.ts';
 import type { CycleContext } from '../autoscaler/context.ts';
 import { runCycle } from '../autoscaler/cycle.ts';
 import { serve } from '../autoscaler/service.ts';
+import { runRecorder } from '../status/recorder.ts';
 import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
 import type { CpaKubeClient } from '../kube/client.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
@@ -132,6 +133,8 @@ async function runWith(
     logger,
     state: { history: [], consecutiveFailures: 0 },
     dryRun: flags.dryRun,
+    // Records each cycle on the target (annotation + Events); dry runs are not recorded.
+    onReport: runRecorder({ deps, client, config, logger, absDir }),
   };
   if (!flags.once) {
     await serve(ctx, deps, abort);

@@ -6,6 +6,7 @@ import type { KubeCall } from './api-errors.ts';
 import { Discovery, groupVersionPath, noScaleError } from './discovery.ts';
 import { loadKubeconfig, type KubeconfigSources } from './kubeconfig.ts';
 import { createTransport, type KubeRequester } from './request.ts';
+import { createStreamer, type KubeStreamer } from './stream.ts';
 import type { KubeClient, KubeObject, KubeOptions, ResolvedTarget, Scale } from './types.ts';
 
 /** KubeClient plus what the CLI needs around it: kubectl-word lookup for `--target`, and socket cleanup. */
@@ -19,6 +20,8 @@ export interface CpaKubeClient extends KubeClient {
   close(): void;
   /** The JSON transport underneath, for API calls outside the cycle (status, events, annotations). */
   request: KubeRequester;
+  /** Streaming GET (pod logs); absent on clients built over a bare requester. */
+  stream?: KubeStreamer;
 }
 
 /** Page size for pod lists; large namespaces are read in several pages instead of one huge answer. */
@@ -137,7 +140,7 @@ async function listPods(
 /** A KubeClient for the current context of `kc`. */
 export function createKubeClient(kc: KubeConfig, options: { timeoutMs?: number } = {}): CpaKubeClient {
   const transport = createTransport(kc, options);
-  return kubeClientOver(transport.request, transport.close);
+  return { ...kubeClientOver(transport.request, transport.close), stream: createStreamer(kc) };
 }
 
 /** Deps.connectKube: picks the cluster like kubectl (flags, KUBECONFIG, ~/.kube/config, in-cluster). */

@@ -13,7 +13,7 @@ export interface HeaderLine {
   kind: 'header';
   format: LineFormat;
   severity: Severity;
-  /** RFC 3339 time: the kubelet stamp, else the line's own time when it has a year (text, json, stdlog). */
+  /** RFC 3339 time: our formats' own UTC time, else the kubelet stamp, else v0.8's zone-less date as UTC. */
   time?: string;
   /** The line's own clock when it has no year (glog `0612 14:03:15.310742`). */
   clock?: string;
@@ -60,7 +60,13 @@ function headerOf(text: string): HeaderLine | null {
   const s = STDLOG.exec(text);
   if (s !== null) {
     const [, y, mo, d, hms, message] = s;
-    return { kind: 'header', format: 'stdlog', severity: 'I', time: `${y}-${mo}-${d}T${hms}Z`, message: message! };
+    return {
+      kind: 'header',
+      format: 'stdlog',
+      severity: 'I',
+      time: `${y}-${mo}-${d}T${hms}Z`,
+      message: message!,
+    };
   }
   return jsonHeader(text);
 }
@@ -83,7 +89,11 @@ function jsonHeader(text: string): HeaderLine | null {
 
 /** Our text format: `<ISO time> [error: |warning: ]message`. */
 function textHeader(time: string, message: string): HeaderLine {
-  const severity: Severity = message.startsWith('error: ') ? 'E' : message.startsWith('warning: ') ? 'W' : 'I';
+  const severity: Severity = message.startsWith('error: ')
+    ? 'E'
+    : message.startsWith('warning: ')
+      ? 'W'
+      : 'I';
   return { kind: 'header', format: 'text', severity, time, message };
 }
 
@@ -93,15 +103,15 @@ function textHeader(time: string, message: string): HeaderLine {
  */
 export function parseLine(raw: string, kubeletStamps: boolean | undefined): ParsedLine {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  const outer = kubeletStamps === false ? null : splitStamp(line);
-  if (outer === null) {
-    const header = headerOf(line);
-    return header ?? { kind: 'continuation', text: line };
-  }
+  const outer = splitStamp(line);
+  if (outer === null) return headerOf(line) ?? { kind: 'continuation', text: line };
+  // Without kubelet stamps, a leading stamp can only be our text format's own time.
+  if (kubeletStamps === false) return headerOf(line) ?? textHeader(outer.stamp, outer.rest);
   const inner = splitStamp(outer.rest);
-  if (inner !== null) return { ...textHeader(inner.stamp, inner.rest), time: outer.stamp };
+  if (inner !== null) return textHeader(inner.stamp, inner.rest);
   const header = headerOf(outer.rest);
-  if (header !== null) return { ...header, time: outer.stamp };
+  // Our own formats carry a UTC time of their own; Go CPA's clock has no year (glog) or no zone (v0.8).
+  if (header !== null) return header.format === 'json' ? header : { ...header, time: outer.stamp };
   if (kubeletStamps === true) return { kind: 'continuation', time: outer.stamp, text: outer.rest };
   return textHeader(outer.stamp, outer.rest);
 }

@@ -123,6 +123,7 @@ describe('cycle behaviour on a real cluster', () => {
 
   it('a writer that changes the target between read and patch (409) still ends at the decided count', async () => {
     await cluster.apply(deployment('race', 1, ', want: "3"'), ns);
+    await settled(cluster, ns, 'race');
     // The preScale hook runs after the scale was read and before the PATCH: it plays the other writer.
     const other = `cat > /dev/null; kubectl scale deployment race --replicas=9 -n ${ns} >/dev/null`;
     const extra = `runMode: per-resource\npreScale: {type: shell, timeout: 20000, shell: {entrypoint: /bin/sh, command: ["-c", ${JSON.stringify(other)}]}}`;

@@ -6,13 +6,14 @@ import { KubeError } from '../../src/errors.ts';
 import type { Config, Method } from '../../src/config/types.ts';
 import { DEFAULTS } from '../../src/config/defaults.ts';
 
-/** A scale target held in memory; `conflictOnce` makes the next conditional patch fail with 409. */
+/** A scale target held in memory; `conflicts` make the next conditional patches fail with 409. */
 export class FakeKube implements KubeClient {
   replicas: number;
   resourceVersion = 1;
   labels: Record<string, string>;
   pods: KubeObject[] = [];
-  conflictOnce: { replicasSetByOtherWriter: number } | null = null;
+  /** Each entry makes one conditional patch meet a concurrent writer that sets this many replicas. */
+  conflicts: number[] = [];
   readonly calls: string[] = [];
   constructor(replicas: number, labels: Record<string, string> = {}) {
     this.replicas = replicas;
@@ -53,10 +54,10 @@ export class FakeKube implements KubeClient {
   }
   async patchScale(target: ResolvedTarget, replicas: number, resourceVersion?: string): Promise<Scale> {
     this.calls.push(`patch ${replicas}`);
-    if (this.conflictOnce) {
-      this.replicas = this.conflictOnce.replicasSetByOtherWriter;
+    const other = this.conflicts.shift();
+    if (other !== undefined) {
+      this.replicas = other;
       this.resourceVersion++;
-      this.conflictOnce = null;
     }
     if (resourceVersion !== undefined && resourceVersion !== String(this.resourceVersion)) {
       throw new KubeError('failed to patch deployments.apps/scale: the object has been modified', {

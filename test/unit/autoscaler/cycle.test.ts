@@ -150,9 +150,9 @@ describe('runCycle', () => {
     assert.equal(h.kube.replicas, 0);
   });
 
-  it('a 409 from another writer is retried once against the fresh count', async () => {
+  it('a 409 from another writer is retried against the fresh count', async () => {
     const h = harness({});
-    h.kube.conflictOnce = { replicasSetByOtherWriter: 7 };
+    h.kube.conflicts = [7];
     const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
     assert.equal(report.error, undefined);
     assert.equal(h.kube.replicas, 3);
@@ -161,6 +161,34 @@ describe('runCycle', () => {
       ['patch 3', 'patch 3'],
     );
     assert.equal(report.decision?.current, 7);
+  });
+
+  it('two conflicts in a row still end at the decided count', async () => {
+    const h = harness({});
+    h.kube.conflicts = [7, 5];
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error, undefined);
+    assert.equal(h.kube.replicas, 3);
+  });
+
+  it('a third conflict fails the cycle naming the conflict', async () => {
+    const h = harness({});
+    h.kube.conflicts = [7, 5, 4];
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error?.stage, 'patch');
+    assert.match(report.error?.message ?? '', /has been modified/);
+    assert.equal(h.kube.replicas, 4);
+  });
+
+  it('a writer that already set the decided count needs no second patch', async () => {
+    const h = harness({});
+    h.kube.conflicts = [3];
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.decision?.action, 'none');
+    assert.deepEqual(
+      h.kube.calls.filter((c) => c.startsWith('patch')),
+      ['patch 3'],
+    );
   });
 
   it('stopAfter metrics (REST API) never evaluates', async () => {

@@ -1,0 +1,112 @@
+// Small text helpers shared by the renderers: kubectl's age format, shortening, colours. Pure.
+import type { AutoscalerStatus, AutoscalerState } from './model.ts';
+
+/** kubectl's human duration: `45s`, `3m20s`, `5h`, `3d4h`, `400d`, `2y10d`. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (days < 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (days < 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
+}
+
+/** Age of an RFC 3339 time, or `fallback` when there is none. */
+export function age(time: string | null, nowMs: number, fallback = '<unknown>'): string {
+  if (time === null) return fallback;
+  const t = Date.parse(time);
+  return Number.isFinite(t) ? humanDuration(nowMs - t) : fallback;
+}
+
+/** Cuts to `max` characters with an ellipsis; newlines become spaces so a cell stays on one line. */
+export function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** `Deployment/web`, kubectl's REFERENCE spelling. */
+export function targetText(item: AutoscalerStatus): string {
+  return `${item.target.kind || '<unknown>'}/${item.target.name || '<unknown>'}`;
+}
+
+/** `1→3 Scaled`; `arrow` is ASCII when piped so that grep and awk see plain text. */
+export function decisionText(item: AutoscalerStatus, arrow: string): string {
+  const d = item.lastDecision;
+  if (d === null) return '<none>';
+  return `${d.from ?? '?'}${arrow}${d.to} ${d.reason}`;
+}
+
+/** `web-1=3,web-2=5` for per-pod metrics, the bare values otherwise. */
+export function metricsText(item: AutoscalerStatus, max: number): string {
+  if (item.lastMetrics === null) return '<unknown>';
+  if (item.lastMetrics.length === 0) return '<none>';
+  const parts = item.lastMetrics.map((m) =>
+    m.resource === undefined ? m.value.trim() : `${m.resource}=${m.value.trim()}`,
+  );
+  return shorten(parts.join(','), max);
+}
+
+export function numText(value: number | null): string {
+  return value === null ? '<unknown>' : String(value);
+}
+
+/** `host/1234` for a `run` process, the pod for an operator-deployed CPA. */
+export function runnerText(item: AutoscalerStatus): string {
+  return item.runner === null ? '<none>' : `${item.runner.host}/${item.runner.pid}`;
+}
+
+export function podText(item: AutoscalerStatus): string {
+  return item.pod === null ? '<none>' : `${item.pod.name} (${item.pod.phase})`;
+}
+
+export function errorText(item: AutoscalerStatus, max: number): string {
+  if (item.lastError === null) return '<none>';
+  const stage = item.lastError.stage === null ? '' : `${item.lastError.stage}: `;
+  return shorten(`${stage}${item.lastError.message}`, max);
+}
+
+const SGR: Record<AutoscalerState, string> = {
+  Active: '32',
+  Failing: '31',
+  NoPod: '31',
+  Stale: '33',
+  Unknown: '33',
+  Paused: '33',
+  Disabled: '33',
+};
+
+/** The STATUS word, coloured when colour is on; failures show the count: `Failing(3)`. */
+export function stateText(item: AutoscalerStatus, color: boolean): string {
+  const text =
+    item.state === 'Failing' && item.consecutiveFailures
+      ? `Failing(${item.consecutiveFailures})`
+      : item.state;
+  return color ? `\u001b[${SGR[item.state]}m${text}\u001b[0m` : text;
+}
+
+/** Aligned columns like kubectl's tabwriter: left-aligned, three spaces apart, no trailing blanks. */
+export function alignColumns(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length + 3),
+        )
+        .join('')
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
