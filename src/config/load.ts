@@ -35,8 +35,7 @@ export interface LoadInput {
 
 /** A valid configuration with notes worth showing, or every problem found. */
 export type LoadResult =
-  | { ok: true; config: Config; notes: string[]; namespaceSet: boolean }
-  | { ok: false; issues: ConfigIssue[] };
+  { ok: true; config: Config; notes: string[]; namespaceSet: boolean } | { ok: false; issues: ConfigIssue[] };
 
 /** Parses, merges, normalises and validates a configuration (file + env + flags) into a Config. */
 export function loadConfig(input: LoadInput): LoadResult {
