@@ -37,6 +37,7 @@ let ok = step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 ok = step('lint (eslint, prettier)', bin('eslint'), ['.']) && ok;
 ok = step('format check (prettier)', bin('prettier'), ['--check', '.']) && ok;
 ok = step('build (esbuild → dist/kubectl-cpa)', node, ['scripts/build.mjs']) && ok;
+if (!unitOnly) ok = step('package (SEA binaries, krew manifest)', node, ['scripts/package.ts']) && ok;
 
 const files = testFiles(join(root, 'test', 'unit'));
 let clusterStarted = false;

@@ -55,6 +55,16 @@ export interface Files {
   exists(path: string): Promise<boolean>;
 }
 
+/** Temporary files a command creates for itself (the demo's example project, the sandbox kubeconfig). */
+export interface Scratch {
+  /** Creates a fresh private directory under the system temp dir. */
+  makeDir(prefix: string): Promise<string>;
+  /** Writes a file (mode 0600), creating its parent directories. */
+  writeText(path: string, text: string): Promise<void>;
+  /** Removes a file or directory tree; a missing path is not an error. */
+  remove(path: string): Promise<void>;
+}
+
 export interface Deps {
   clock: Clock;
   /** The process environment (config overrides, hook environment, KUBECONFIG). */
@@ -63,6 +73,7 @@ export interface Deps {
   out: Output;
   err: Output;
   files: Files;
+  scratch: Scratch;
   runProcess: ProcessRunner;
   httpRequest: HttpRequester;
   serveHttp: ServeHttp;
@@ -124,6 +135,16 @@ export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
     },
     exists: async (path) => (await fs.stat(path).catch(() => null))?.isFile() === true,
   };
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const scratch: Scratch = {
+    makeDir: (prefix) => fs.mkdtemp(path.join(os.tmpdir(), prefix)),
+    writeText: async (file, text) => {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text, { mode: 0o600 });
+    },
+    remove: (target) => fs.rm(target, { recursive: true, force: true }),
+  };
   return {
     clock: realClock,
     env: facts.env,
@@ -131,12 +152,12 @@ export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
     out: outputOf(facts.stdout),
     err: outputOf(facts.stderr),
     files,
+    scratch,
     runProcess: async (spec) => (await import('./adapters/process.ts')).runProcess(spec),
     httpRequest: async (spec) => (await import('./adapters/http-client.ts')).httpRequest(spec),
     serveHttp: async (options) => (await import('./adapters/http-server.ts')).serveHttp(options),
     connectKube: async (options) => {
-      const os = await import('node:os');
-      return (await import('./kube/client.ts')).connectKube(options, facts.env, os.homedir());
+      return (await import('./kube/connect.ts')).connectKube(options, facts.env, os.homedir());
     },
     onShutdownSignal: (handler) => {
       const onInt = (): void => handler('SIGINT');

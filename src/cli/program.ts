@@ -6,6 +6,8 @@ import { registerStatus } from './status.ts';
 import { registerVersion } from './version.ts';
 import { registerCompletion } from './completion.ts';
 import { registerLogs } from './logs.ts';
+import { registerSandbox } from './sandbox.ts';
+import { registerDemo } from './demo.ts';
 
 /** Mutable result of a command: its exit code (commands that fail without an error set it). */
 export interface CommandState {
@@ -40,5 +42,7 @@ export function buildProgram(deps: Deps, state: CommandState): Command {
   registerVersion(program, deps);
   registerCompletion(program, deps);
   registerLogs(program, deps, state);
+  registerSandbox(program, deps, state);
+  registerDemo(program, deps, state);
   return program;
 }

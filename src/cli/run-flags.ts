@@ -18,6 +18,7 @@ export interface RawRunFlags {
   api?: boolean;
   v?: string;
   logFormat?: string;
+  sandbox?: boolean;
 }
 
 /** Validated options of one `run`. */
@@ -35,6 +36,8 @@ export interface RunFlags {
   apiAddr?: { host: string; port: number } | null;
   verbosity?: number;
   logFormat: LogFormat;
+  /** `--sandbox`: run against an embedded sandbox API started in-process. */
+  sandbox: boolean;
 }
 
 /** Parses `HOST:PORT` (IPv6 in brackets); null when malformed. */
@@ -80,6 +83,10 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
   if (logFormat !== 'text' && logFormat !== 'json')
     problems.push(`--log-format: "${logFormat}" must be text or json`);
   if (raw.namespace === '') problems.push('-n/--namespace: must not be empty');
+  if (raw.sandbox && (raw.kubeconfig !== undefined || raw.context !== undefined))
+    problems.push(
+      '--sandbox runs against an embedded API; it cannot be combined with --kubeconfig or --context',
+    );
   if (problems.length > 0) throw new UsageError(`invalid flags for "run":\n  - ${problems.join('\n  - ')}`);
   return {
     dir,
@@ -94,5 +101,6 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
     apiAddr,
     verbosity,
     logFormat: logFormat as LogFormat,
+    sandbox: raw.sandbox ?? false,
   };
 }

@@ -10,6 +10,8 @@ import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
 import type { CpaKubeClient } from '../kube/client.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
 import type { Logger } from '../log/events.ts';
+import { parseAllDocuments } from 'yaml';
+import type { Obj } from '../sandbox/types.ts';
 import { createLogger } from '../log/logger.ts';
 import type { CommandState } from './program.ts';
 import { loadRunConfig } from './run-config.ts';
@@ -48,6 +50,10 @@ export function registerRun(program: Command, deps: Deps, state: CommandState): 
     .option('--no-api', 'do not start the REST API')
     .option('-v, --v <N>', 'log verbosity 0-4 (overrides logVerbosity)')
     .option('--log-format <FORMAT>', 'text or json (one JSON object per line)', 'text')
+    .option(
+      '--sandbox',
+      'start an embedded sandbox API and run against it (loads DIR/deployment.yaml if present)',
+    )
     .addHelpText('after', HELP_AFTER)
     .action(async (dir: string, raw: RawRunFlags) => {
       state.exitCode = await run(deps, dir, raw);
@@ -75,6 +81,31 @@ async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
       { hint: 'e.g. kubectl cpa run DIR --target deployment/web' },
     );
   }
+  const sandbox = flags.sandbox ? await startRunSandbox(deps, flags) : undefined;
+  try {
+    const kubeconfig = sandbox?.kubeconfig ?? flags.kubeconfig;
+    return await connected(
+      deps,
+      { ...flags, kubeconfig },
+      { config, logger, absDir, namespaceSet, parsedTarget },
+    );
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+/** What `run` has settled before it connects. */
+interface Prepared {
+  config: Config;
+  logger: Logger;
+  absDir: string;
+  namespaceSet: boolean;
+  parsedTarget: ParsedTarget | undefined;
+}
+
+/** Connects to the cluster, resolves the target and runs. */
+async function connected(deps: Deps, flags: RunFlags, prepared: Prepared): Promise<number> {
+  const { config, logger, absDir, namespaceSet, parsedTarget } = prepared;
   const options = { kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace };
   const kube = await deps.connectKube(options);
   try {
@@ -92,6 +123,31 @@ async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
   } finally {
     kube.client.close();
   }
+}
+
+/** `run --sandbox`: an in-process sandbox with DIR/deployment.yaml loaded; its kubeconfig in a scratch dir. */
+async function startRunSandbox(
+  deps: Deps,
+  flags: RunFlags,
+): Promise<{ kubeconfig: string; close(): Promise<void> }> {
+  const { startSandbox } = await import('../sandbox/server.ts');
+  const sandbox = await startSandbox({ clock: deps.clock, startDelayMs: 300 });
+  const scratch = await deps.scratch.makeDir('kubectl-cpa-sandbox-');
+  const kubeconfig = `${scratch}/kubeconfig`;
+  await deps.scratch.writeText(kubeconfig, sandbox.kubeconfig);
+  const manifests = await deps.files.readText(`${flags.dir}/deployment.yaml`);
+  const loaded =
+    manifests === null ? [] : sandbox.core.load(parseAllDocuments(manifests).map((d) => d.toJSON() as Obj));
+  deps.err.write(
+    `sandbox ready at ${sandbox.url}${loaded.length > 0 ? ` with ${flags.dir}/deployment.yaml loaded` : ''}\n`,
+  );
+  return {
+    kubeconfig,
+    close: async () => {
+      await sandbox.close();
+      await deps.scratch.remove(scratch);
+    },
+  };
 }
 
 /** Finds apiVersion and kind for a kubectl resource word given to --target (`wk/w`, `rollouts.argoproj.io/r`). */

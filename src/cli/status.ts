@@ -130,6 +130,21 @@ async function status(deps: Deps, flags: StatusFlags): Promise<number> {
   }
 }
 
+/** The status table of one namespace, as `kubectl cpa status -n NS` prints it (the demo ends with it). */
+export async function statusTable(deps: Deps, client: CpaKubeClient, namespace: string): Promise<string> {
+  const flags: StatusFlags = {
+    namespace,
+    allNamespaces: false,
+    output: 'table',
+    watch: false,
+    logLines: 500,
+    verbosity: 0,
+  };
+  return render(
+    await snapshot(deps, client, logReader(client, client.request, flags, deps), flags, namespace),
+  );
+}
+
 /** Reads the cluster once and builds what to print. */
 async function snapshot(
   deps: Deps,

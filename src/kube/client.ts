@@ -1,13 +1,11 @@
 // The KubeClient of one cycle over the API server's REST paths: the target object, its scale
 // subresource (GET and JSON-patch, as CPA v2.12.1+ does) and the pods its selector matches.
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeError } from '../errors.ts';
 import type { KubeCall } from './api-errors.ts';
 import { Discovery, groupVersionPath, noScaleError } from './discovery.ts';
-import { loadKubeconfig, type KubeconfigSources } from './kubeconfig.ts';
-import { createTransport, type KubeRequester } from './request.ts';
-import { createStreamer, type KubeStreamer } from './stream.ts';
-import type { KubeClient, KubeObject, KubeOptions, ResolvedTarget, Scale } from './types.ts';
+import type { KubeRequester } from './request.ts';
+import type { KubeStreamer } from './stream.ts';
+import type { KubeClient, KubeObject, ResolvedTarget, Scale } from './types.ts';
 
 /** KubeClient plus what the CLI needs around it: kubectl-word lookup for `--target`, and socket cleanup. */
 export interface CpaKubeClient extends KubeClient {
@@ -135,25 +133,4 @@ async function listPods(
     cont = body?.metadata?.continue ?? '';
   } while (cont !== '');
   return pods;
-}
-
-/** A KubeClient for the current context of `kc`. */
-export function createKubeClient(kc: KubeConfig, options: { timeoutMs?: number } = {}): CpaKubeClient {
-  const transport = createTransport(kc, options);
-  return { ...kubeClientOver(transport.request, transport.close), stream: createStreamer(kc) };
-}
-
-/** Deps.connectKube: picks the cluster like kubectl (flags, KUBECONFIG, ~/.kube/config, in-cluster). */
-export async function connectKube(
-  options: KubeOptions,
-  env: KubeconfigSources['env'],
-  homeDir: string | undefined,
-): Promise<{ client: CpaKubeClient; context: string; namespace: string; server: string }> {
-  const loaded = await loadKubeconfig(options, { env, homeDir });
-  return {
-    client: createKubeClient(loaded.kc),
-    context: loaded.context,
-    namespace: loaded.namespace,
-    server: loaded.server,
-  };
 }
