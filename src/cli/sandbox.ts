@@ -3,7 +3,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { PYTHON_EXAMPLE } from '../demo/example.ts';
 import { parseDuration } from '../config/duration.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError, UsageError } from '../errors.ts';
@@ -103,6 +104,10 @@ export async function loadExample(
       .filter((m): m is Obj => typeof m === 'object' && m !== null);
     return { file, manifests };
   }
+  // The single binary carries the getting-started example (the demo's), so it needs no examples/ beside it.
+  const embedded = name === 'python-custom-autoscaler' ? PYTHON_EXAMPLE['deployment.yaml'] : undefined;
+  if (embedded !== undefined)
+    return { file: 'the built-in python-custom-autoscaler example', manifests: [parse(embedded) as Obj] };
   throw new ConfigError(
     `failed to find example "${name}": no deployment.yaml in ${candidates.join(', ')}`,
     [],

@@ -1,5 +1,5 @@
 // Chooses the cluster like kubectl: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config, else the
-// pod's service account. client-node's loadFromDefault is not enough here: it reads process.env, lets the
+// pod's service account. client-node's loadFromDefault is not enough here: it reads the process environment, lets the
 // LAST file of KUBECONFIG set current-context, throws on a name defined in two files (kubectl keeps the
 // first), fails on a listed file that does not exist, and falls back to http://localhost:8080.
 // This is the only module that constructs a KubeConfig.
@@ -9,7 +9,7 @@ import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/c
 import { CpaError, UsageError } from '../errors.ts';
 import type { KubeOptions } from './types.ts';
 
-/** Where a kubeconfig may come from; injected so that no code here reads process.env or the real home. */
+/** Where a kubeconfig may come from; injected so that no code here reads the process environment or the real home. */
 export interface KubeconfigSources {
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string | undefined;

@@ -106,6 +106,9 @@ describe('sandbox contract: lists and watches like kube-apiserver v1.37.2', { ti
   });
 
   it('sends a 410 Expired ERROR event for a resourceVersion too old to resume', async () => {
+    // A young real cluster still has resourceVersion 1 in etcd; wait until its compaction (every 10 s in the
+    // harness) has removed it, so that both servers face a version that is really too old.
+    await realForgotVersionOne(p.real);
     const watches = [p.sb, p.real].map((ep) => openWatch(ep, `${leases()}?watch=1&resourceVersion=1`));
     try {
       const [a, b] = await Promise.all(watches.map((w) => w.waitFor((e) => e.type === 'ERROR')));
@@ -115,3 +118,20 @@ describe('sandbox contract: lists and watches like kube-apiserver v1.37.2', { ti
     }
   });
 });
+
+/** Resolves once the real server answers a watch from resourceVersion 1 with 410 (history compacted). */
+async function realForgotVersionOne(real: Parameters<typeof openWatch>[0]): Promise<void> {
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const watch = openWatch(real, `/api/v1/namespaces/default/events?watch=1&resourceVersion=1`);
+    try {
+      const event = await watch.waitFor(() => true, 5_000).catch(() => undefined);
+      if (event?.type === 'ERROR') return;
+    } finally {
+      watch.close();
+    }
+    await new Promise((r) => setTimeout(r, 2_500));
+  }
+  throw new Error(
+    'the real kube-apiserver still serves resourceVersion 1 after 90 s; is etcd compaction on?',
+  );
+}
