@@ -193,9 +193,11 @@ function apiserverArgs(
     // Without a serviceaccount controller no `default` ServiceAccount exists, and this plugin would reject
     // every Pod the ReplicaSet controller creates.
     '--disable-admission-plugins=ServiceAccount',
-    // Compact etcd history often (default 5 min), so that a watch from an old resourceVersion gets 410 Gone
-    // soon after start, as on a long-running cluster; the sandbox contract tests compare exactly that.
+    // Compact etcd history often (default 5 min) and serve lease watches from etcd rather than the watch
+    // cache, so that a lease watch from an old resourceVersion gets 410 Gone soon after start, as on a
+    // long-running cluster; the sandbox contract tests compare exactly that.
     '--etcd-compaction-interval=10s',
+    '--watch-cache-sizes=leases.coordination.k8s.io#0',
     '--profiling=false',
     '--v=1',
   ];

@@ -107,7 +107,7 @@ describe('sandbox contract: lists and watches like kube-apiserver v1.37.2', { ti
 
   it('sends a 410 Expired ERROR event for a resourceVersion too old to resume', async () => {
     // A young real cluster still has resourceVersion 1 in etcd; wait until its compaction (every 10 s in the
-    // harness) has removed it, so that both servers face a version that is really too old.
+    // harness, which also serves lease watches from etcd) has removed it, so both face a really old version.
     await realForgotVersionOne(p.real);
     const watches = [p.sb, p.real].map((ep) => openWatch(ep, `${leases()}?watch=1&resourceVersion=1`));
     try {
@@ -122,7 +122,10 @@ describe('sandbox contract: lists and watches like kube-apiserver v1.37.2', { ti
 /** Resolves once the real server answers a watch from resourceVersion 1 with 410 (history compacted). */
 async function realForgotVersionOne(real: Parameters<typeof openWatch>[0]): Promise<void> {
   for (let attempt = 0; attempt < 12; attempt++) {
-    const watch = openWatch(real, `/api/v1/namespaces/default/events?watch=1&resourceVersion=1`);
+    const watch = openWatch(
+      real,
+      `/apis/coordination.k8s.io/v1/namespaces/default/leases?watch=1&resourceVersion=1`,
+    );
     try {
       const event = await watch.waitFor(() => true, 5_000).catch(() => undefined);
       if (event?.type === 'ERROR') return;
