@@ -15,7 +15,7 @@ import {
 import { DryRunStore, isDryRun } from './dryrun.ts';
 import { podLogResponse } from './logs.ts';
 import { decodeProtobufObject, PROTOBUF_KINDS } from './protobuf.ts';
-import { openApiDocument, openApiRoot } from './openapi.ts';
+import { openApiDocument, openApiRoot, openApiV2 } from './openapi.ts';
 import { getOne, listMany, objectFilter } from './read.ts';
 import { route as routeOf, type ResourceRoute } from './router.ts';
 import { handleScale } from './scale.ts';
@@ -95,6 +95,8 @@ function dispatch(ctx: ApiContext, request: SandboxRequest): SandboxResponse {
       const doc = r.key === '' ? openApiRoot() : openApiDocument(r.key);
       return doc === undefined ? NOT_FOUND_TEXT : json(200, doc);
     }
+    case 'openapi-v2':
+      return openApiV2(accept);
     case 'no-path':
       return NOT_FOUND_TEXT;
     case 'no-resource':

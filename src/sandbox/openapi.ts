@@ -5,7 +5,7 @@
 // There are no object schemas, so `kubectl explain` has nothing to show.
 import { createHash } from 'node:crypto';
 import { RESOURCES, type ResourceDef } from './registry.ts';
-import type { Obj } from './types.ts';
+import type { Obj, WholeResponse } from './types.ts';
 
 const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({
   name,
@@ -91,4 +91,26 @@ export function openApiRoot(): Obj {
   for (const key of keys)
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(openApiDocument(key)!)}` };
   return { paths };
+}
+
+/** What kubectl asks for, and (without the `@`, which is not a valid media type) what kube-apiserver answers. */
+const OPENAPI_V2_ACCEPT = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+const OPENAPI_V2_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+/** One length-delimited protobuf field holding a short ASCII string or message (< 128 bytes). */
+const field = (n: number, bytes: string): string => String.fromCharCode((n << 3) | 2, bytes.length) + bytes;
+
+/**
+ * `/openapi/v2` with no definitions (gnostic Document: swagger = 1, info = 2 {title = 1, version = 2}).
+ * kubectl validates a `kind: List` file client-side against it; finding no schema, it leaves validation to
+ * the server, as for single objects. Without it `kubectl apply -f` of a List fails.
+ */
+export function openApiV2(accept: string | undefined): WholeResponse {
+  const info = { title: 'Kubernetes', version: '1.37' };
+  if (accept?.includes(OPENAPI_V2_ACCEPT) === true) {
+    const body = field(1, '2.0') + field(2, field(1, info.title) + field(2, info.version));
+    return { status: 200, headers: { 'Content-Type': OPENAPI_V2_TYPE }, body };
+  }
+  const body = JSON.stringify({ swagger: '2.0', info, paths: {}, definitions: {} });
+  return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
 }

@@ -23,6 +23,8 @@ export type Route =
   | { type: 'health' }
   /** `/openapi/v3` (key '') or one group/version's document (`apis/apps/v1`). */
   | { type: 'openapi'; key: string }
+  /** `/openapi/v2`: kubectl validates `kind: List` files against it. */
+  | { type: 'openapi-v2' }
   /** Go's mux `404 page not found` (plain text): a path outside any served prefix. */
   | { type: 'no-path' }
   /** A Status 404 inside a served group/version: unknown resource or subresource. */
@@ -104,6 +106,7 @@ export function route(method: string, path: string, query: URLSearchParams): Rou
     return { type: 'health' };
   if (clean === '/version') return { type: 'version' };
   if (clean === '/api') return { type: 'api' };
+  if (clean === '/openapi/v2') return { type: 'openapi-v2' };
   if (clean === '/openapi/v3' || clean.startsWith('/openapi/v3/'))
     return { type: 'openapi', key: clean.slice('/openapi/v3/'.length) };
   if (clean === '/apis') return { type: 'apis' };

@@ -1,6 +1,8 @@
 // `kubectl cpa logs` end to end: the built binary against a loopback HTTPS server that serves the pod list
 // and pods/{name}/log like kube-apiserver with a kubelet behind it. The real test control plane has no
-// kubelet, so its log endpoint cannot answer; everything else here (kubeconfig, TLS, token) is real.
+// kubelet, so its log endpoint cannot answer; everything else here (kubeconfig, TLS, token) is real. The
+// stub replays recorded Go CPA logs with their own timestamps; logs-sandbox.test.ts runs the same command
+// against the sandbox, whose kubelet serves scripted logs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
