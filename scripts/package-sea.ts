@@ -12,6 +12,7 @@ export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /**
  * Writes the SEA preparation blob for `bundle` into `work` with `node`. The code cache (V8's compiled code
  * of the bundle) is only valid for the platform that made it, so only the build host's own target gets it.
+ * `assets` (key → file) are embedded as they are, for `sea.getAsset(key)` (the kube chunk).
  */
 export function writeSeaBlob(
   node: string,
@@ -19,6 +20,7 @@ export function writeSeaBlob(
   bundle: string,
   codeCache: boolean,
   name: string,
+  assets: Record<string, string> = {},
 ): string {
   // The main script is named relative to `work`, so that stack traces say kubectl-cpa.cjs, not a build path.
   const main = 'kubectl-cpa.cjs';
@@ -29,6 +31,7 @@ export function writeSeaBlob(
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: codeCache,
+    assets,
   };
   writeFileSync(join(work, `${name}.json`), JSON.stringify(config));
   const result = spawnSync(node, ['--experimental-sea-config', `${name}.json`], {

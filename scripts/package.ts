@@ -1,5 +1,6 @@
-// npm run package: one executable per platform from the esbuild bundle (dist/kubectl-cpa.cjs) and the
-// official Node binaries, as Node single executable applications (SEA), then the release archives,
+// npm run package: one executable per platform from the esbuild bundles (dist/kubectl-cpa.cjs, the main
+// script, and dist/kubectl-cpa-kube.cjs, the kube chunk, embedded as a SEA asset) and the official Node
+// binaries, as Node single executable applications (SEA), then the release archives,
 // SHA256SUMS and the krew manifest. Writes dist/release/ and krew/cpa.yaml.
 //   --release-url PATTERN   where the archives will be downloaded from ({version} {file} {os} {arch});
 //                           also $KUBECTL_CPA_RELEASE_URL; default <homepage>/releases/download/v{version}/{file}
@@ -18,6 +19,7 @@ import { archiveProblems, manifestProblems, manifestYaml, renderManifest } from 
 import type { KrewManifest } from './package-manifest.ts';
 import { cacheBase, nodeBinaryFrom, nodeCacheDir, nodeTarball, readPins } from './package-node.ts';
 import { fixChecksum, withoutSignature } from './package-pe.ts';
+import { KUBE_CHUNK } from '../src/adapters/kube-chunk-loader.ts';
 import { injectSea, stripElf, writeSeaBlob } from './package-sea.ts';
 import { adhocSign, ensureRcodesign } from './package-sign.ts';
 import { TARGETS, archiveName, hostTarget, releaseUrl, type Target } from './package-targets.ts';
@@ -146,15 +148,25 @@ async function writeManifest(
 function context(pins: ReturnType<typeof readPins>, version: string, work: string): Context {
   const cache = cacheBase(process.env, homedir());
   const bundle = join(root, 'dist', 'kubectl-cpa.cjs');
-  if (!existsSync(bundle)) fail(`${bundle} is missing; run npm run build first`);
+  const chunk = join(root, 'dist', KUBE_CHUNK);
+  for (const file of [bundle, chunk])
+    if (!existsSync(file)) fail(`${file} is missing; run npm run build first`);
+  const assets = { [KUBE_CHUNK]: chunk };
   const host = hostTarget(process.platform, process.arch);
   const signer = ensureRcodesign(join(cache, 'kubectl-cpa-rcodesign'), log);
   return {
     version,
     work,
     blobs: {
-      plain: writeSeaBlob(process.execPath, work, bundle, false, 'sea.blob'),
-      codeCache: writeSeaBlob(process.execPath, work, bundle, host !== undefined, 'sea-code-cache.blob'),
+      plain: writeSeaBlob(process.execPath, work, bundle, false, 'sea.blob', assets),
+      codeCache: writeSeaBlob(
+        process.execPath,
+        work,
+        bundle,
+        host !== undefined,
+        'sea-code-cache.blob',
+        assets,
+      ),
     },
     host,
     pins,

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import type { CycleContext } from '../autoscaler/context.ts';
 import { runCycle } from '../autoscaler/cycle.ts';
 import { serve } from '../autoscaler/service.ts';
-import { runRecorder } from '../status/recorder.ts';
 import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
 import type { CpaKubeClient } from '../kube/client.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
@@ -13,6 +11,7 @@ import type { Logger } from '../log/events.ts';
 import { parseAllDocuments } from 'yaml';
 import type { Obj } from '../sandbox/types.ts';
 import { createLogger } from '../log/logger.ts';
+import { cycleContext } from './cycle-context.ts';
 import type { CommandState } from './program.ts';
 import { loadRunConfig } from './run-config.ts';
 import { validateRunFlags, type RawRunFlags, type RunFlags } from './run-flags.ts';
@@ -172,26 +171,14 @@ async function runWith(
   absDir: string,
 ): Promise<number> {
   const abort = new AbortController();
-  const ctx: CycleContext = {
+  const ctx = cycleContext(deps, {
     config,
-    target: config.scaleTargetRef,
-    namespace: config.namespace,
-    kube: client,
-    methods: {
-      runner: deps.runProcess,
-      request: deps.httpRequest,
-      files: deps.files,
-      cwd: absDir,
-      env: deps.env,
-      signal: abort.signal,
-    },
-    clock: deps.clock,
+    client,
     logger,
-    state: { history: [], consecutiveFailures: 0 },
+    absDir,
     dryRun: flags.dryRun,
-    // Records each cycle on the target (annotation + Events); dry runs are not recorded.
-    onReport: runRecorder({ deps, client, config, logger, absDir }),
-  };
+    signal: abort.signal,
+  });
   if (!flags.once) {
     await serve(ctx, deps, abort);
     return 0;

@@ -1,19 +1,18 @@
 // `kubectl cpa demo`: the main job with no cluster. A sandbox API, the getting-started example, the real
 // loop (runLoop + runCycle, the same pipeline as `run`), a relabel half-way, and the status table at the end.
 import { parse } from 'yaml';
-import type { CycleContext } from '../autoscaler/context.ts';
 import { runCycle } from '../autoscaler/cycle.ts';
 import { runLoop } from '../autoscaler/loop.ts';
 import type { CycleReport } from '../autoscaler/types.ts';
 import { loadRunConfig } from '../cli/run-config.ts';
 import { statusTable } from '../cli/status.ts';
+import { cycleContext } from '../cli/cycle-context.ts';
 import type { Deps } from '../deps.ts';
 import { CpaError } from '../errors.ts';
 import type { CpaKubeClient } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
 import type { SandboxHandle, StartSandboxOptions } from '../sandbox/server.ts';
 import type { Obj } from '../sandbox/types.ts';
-import { runRecorder } from '../status/recorder.ts';
 import { PYTHON_EXAMPLE, SHELL_EXAMPLE, type ExampleFiles } from './example.ts';
 
 /** How the demo runs; flags of `kubectl cpa demo`. */
@@ -117,25 +116,14 @@ async function loop(deps: Deps, options: DemoOptions, dir: string, client: CpaKu
   const abort = new AbortController();
   const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: TARGET };
   const demoConfig = { ...config, scaleTargetRef: target, namespace: NAMESPACE, startTimeMs: 0 };
-  const ctx: CycleContext = {
+  const ctx = cycleContext(deps, {
     config: demoConfig,
-    target,
-    namespace: NAMESPACE,
-    kube: client,
-    methods: {
-      runner: deps.runProcess,
-      request: deps.httpRequest,
-      files: deps.files,
-      cwd: absDir,
-      env: deps.env,
-      signal: abort.signal,
-    },
-    clock: deps.clock,
+    client,
     logger,
-    state: { history: [], consecutiveFailures: 0 },
+    absDir,
     dryRun: false,
-    onReport: runRecorder({ deps, client, config: demoConfig, logger, absDir }),
-  };
+    signal: abort.signal,
+  });
   deps.err.write(
     `running the autoscaler from ${dir} every ${options.intervalMs}ms (metric: the numPods label; evaluate: that number)\n`,
   );
