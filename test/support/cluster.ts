@@ -98,7 +98,15 @@ async function connect(file: string): Promise<TestCluster> {
   return makeTestCluster(info, admin);
 }
 
-function makeTestCluster(info: ClusterInfo, admin: ApiTarget): TestCluster {
+/** How a cluster brings Pods to Running + Ready (there is no kubelet on the real one; the sandbox has its own). */
+export type MakePodsReady = (admin: ApiTarget, ns: string, labelSelector: string) => Promise<number>;
+
+/** The TestCluster over a started cluster: real kubectl from binDir, raw admin HTTPS, and chores. */
+export function makeTestCluster(
+  info: ClusterInfo,
+  admin: ApiTarget,
+  podsReady: MakePodsReady = makePodsReady,
+): TestCluster {
   const kubectl = (args: string[], opts: KubectlOptions = {}) => runKubectl(info, args, opts);
   const api = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
     apiRequest(
@@ -144,7 +152,7 @@ function makeTestCluster(info: ClusterInfo, admin: ApiTarget): TestCluster {
         throw new Error(`failed to create namespace ${name}: HTTP ${reply.status}: ${reply.body}`);
       return name;
     },
-    makePodsReady: (ns, labelSelector) => makePodsReady(admin, ns, labelSelector),
+    makePodsReady: (ns, labelSelector) => podsReady(admin, ns, labelSelector),
   };
 }
 
@@ -152,7 +160,8 @@ async function runKubectl(info: ClusterInfo, args: string[], opts: KubectlOption
   const env: Record<string, string | undefined> = {
     ...process.env,
     KUBECONFIG: opts.kubeconfig ?? info.adminKubeconfig,
-    // Discovery cache per cluster run instead of ~/.kube/cache, which would fill up with random ports.
+    // Discovery cache per cluster run (the sandbox has a new port every start) instead of ~/.kube/cache,
+    // which would fill up with random ports.
     KUBECACHEDIR: join(info.dir, 'kubectl-cache'),
     PATH: `${info.binDir}:${process.env['PATH'] ?? ''}`,
     ...opts.env,
@@ -212,7 +221,8 @@ async function makePodsReady(admin: ApiTarget, ns: string, labelSelector: string
   return patched;
 }
 
-async function waitFor<T>(
+/** Polls `fn` until it returns a value other than undefined/null/false; throws naming `what` after `timeoutMs`. */
+export async function waitFor<T>(
   fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs: number,
   what: string,

@@ -1,19 +1,17 @@
 // The two kinds of cluster the e2e suite runs against, behind one TestCluster interface: the real
 // kube-apiserver of `npm run cluster:up`, and the sandbox (kubectl-cpa's embedded API) started once in the
 // test process. A test written against TestCluster runs on both: `for (const kind of clusterKinds())`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { renderKubeconfig } from '../../src/sandbox/kubeconfig.ts';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.ts';
 import type { ClusterInfo } from '../cluster/harness.ts';
-import { apiJson, apiRequest, type ApiTarget } from '../cluster/http.ts';
+import { apiJson, type ApiTarget } from '../cluster/http.ts';
 import { clusterPaths } from '../cluster/paths.ts';
-import { useCluster, type KubectlOptions, type KubectlResult, type TestCluster } from './cluster.ts';
+import { makeTestCluster, useCluster, waitFor, type TestCluster } from './cluster.ts';
 
 /** The kinds of cluster an e2e test can run against. */
 export type ClusterKind = 'real' | 'sandbox';
@@ -108,69 +106,7 @@ async function startSandboxCluster() {
 
 function sandboxTestCluster(info: ClusterInfo): TestCluster {
   const admin: ApiTarget = { server: info.server, caFile: info.caFile, token: info.adminToken };
-  const kubectl = (args: string[], opts: KubectlOptions = {}) => runKubectl(info, args, opts);
-  const api = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
-    apiRequest(
-      admin,
-      method,
-      path,
-      body === undefined ? undefined : { contentType, text: JSON.stringify(body) },
-    );
-  return {
-    ...{ server: info.server, adminKubeconfig: info.adminKubeconfig },
-    ...{ restrictedKubeconfig: info.restrictedKubeconfig, binDir: info.binDir, caFile: info.caFile },
-    ...{ adminToken: info.adminToken, restrictedToken: info.restrictedToken },
-    kubectl,
-    api,
-    waitFor,
-    async apply(yamlText, ns) {
-      const result = await kubectl(['apply', '-f', '-', ...(ns ? ['-n', ns] : [])], { input: yamlText });
-      if (result.exitCode !== 0) throw new Error(`failed to apply manifest: ${result.stderr.trim()}`);
-      return result.stdout;
-    },
-    async createNamespace(prefix) {
-      const base =
-        prefix
-          .toLowerCase()
-          .replace(/[^a-z0-9-]+/g, '-')
-          .slice(0, 40) || 'e2e';
-      const name = `${base}-${randomBytes(3).toString('hex')}`;
-      const metadata = { name };
-      const reply = await api('POST', '/api/v1/namespaces', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata,
-      });
-      if (reply.status !== 201)
-        throw new Error(`failed to create namespace ${name}: HTTP ${reply.status}: ${reply.body}`);
-      return name;
-    },
-    makePodsReady: (ns, labelSelector) => makePodsReady(admin, ns, labelSelector),
-  };
-}
-
-async function runKubectl(info: ClusterInfo, args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    KUBECONFIG: opts.kubeconfig ?? info.adminKubeconfig,
-    // The sandbox has a new port every start: keep kubectl's discovery cache with it.
-    KUBECACHEDIR: join(info.dir, 'kubectl-cache'),
-    PATH: `${info.binDir}:${process.env['PATH'] ?? ''}`,
-    ...opts.env,
-  };
-  const child = spawn(join(info.binDir, 'kubectl'), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin.end(opts.input ?? '');
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((done) => child.once('close', done));
-  clearTimeout(timer);
-  if (code === null)
-    return { stdout, stderr: `${stderr}[test harness] kubectl killed after ${timeoutMs}ms\n`, exitCode: 124 };
-  return { stdout, stderr, exitCode: code };
+  return makeTestCluster(info, admin, makePodsReady);
 }
 
 interface Pod {
@@ -222,25 +158,4 @@ async function makePodsReady(admin: ApiTarget, ns: string, labelSelector: string
     await apiJson(admin, 'PATCH', path, { contentType: 'application/strategic-merge-patch+json', text });
   }
   return notReady;
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  let lastError = '';
-  for (const end = Date.now() + timeoutMs; ; await sleep(100)) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() >= end) {
-      throw new Error(
-        `timed out after ${timeoutMs}ms waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}`,
-      );
-    }
-  }
 }
