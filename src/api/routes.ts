@@ -5,6 +5,7 @@ import type { ApiRequest, ApiResponse } from '../deps.ts';
 import type { CycleReport, Decision, ResourceMetric, RunType, StopAfter } from '../autoscaler/types.ts';
 import type { ConfigFormat } from '../config/types.ts';
 import { parseGoBool } from './bool.ts';
+import { goJson, resourceMetric } from '../autoscaler/payloads.ts';
 
 /** The shared cycle, run on demand; serialising concurrent runs is its owner's job. */
 export type Pipeline = (options: { runType: RunType; stopAfter: StopAfter }) => Promise<CycleReport>;
@@ -78,7 +79,7 @@ async function v1Metrics(pipeline: Pipeline, request: ApiRequest): Promise<ApiRe
   if (typeof dryRun !== 'boolean') return dryRun;
   const report = await pipeline({ runType: dryRun ? 'api_dry_run' : 'api', stopAfter: 'metrics' });
   if (report.error !== undefined) return jsonError(500, report.error.message);
-  return ok(toGoJson(cpaMetrics(report.metrics)));
+  return ok(goJson(cpaMetrics(report.metrics)));
 }
 
 async function v1Evaluation(pipeline: Pipeline, request: ApiRequest): Promise<ApiResponse> {
@@ -90,7 +91,7 @@ async function v1Evaluation(pipeline: Pipeline, request: ApiRequest): Promise<Ap
   // A dry run answers the evaluator's raw value; a real run the final target (0 when disabled, like CPA).
   const target = dryRun ? report.evaluation : finalTarget(report.decision);
   if (target === undefined) return incomplete(report, dryRun ? 'an evaluation' : 'a decision');
-  return ok(toGoJson({ targetReplicas: target }));
+  return ok(goJson({ targetReplicas: target }));
 }
 
 async function seedMetrics(pipeline: Pipeline): Promise<ApiResponse> {
@@ -101,7 +102,7 @@ async function seedMetrics(pipeline: Pipeline): Promise<ApiResponse> {
     run_type: 'api',
     metrics: cpaMetrics(report.metrics),
   };
-  return ok(toGoJson(body));
+  return ok(goJson(body));
 }
 
 async function seedEvaluation(pipeline: Pipeline): Promise<ApiResponse> {
@@ -109,7 +110,7 @@ async function seedEvaluation(pipeline: Pipeline): Promise<ApiResponse> {
   const report = await pipeline({ runType: 'api', stopAfter: 'evaluate' });
   if (report.error !== undefined) return jsonError(500, report.error.message);
   if (report.evaluation === undefined) return incomplete(report, 'an evaluation');
-  return ok(toGoJson({ target_replicas: report.evaluation }));
+  return ok(goJson({ target_replicas: report.evaluation }));
 }
 
 /** `dry_run` absent or empty is false; otherwise Go's ParseBool decides, and anything else is a 400. */
@@ -132,12 +133,8 @@ function finalTarget(decision: Decision | undefined): number | undefined {
 /** Re-emits metrics in CPA's key order with empty keys omitted (Go `omitempty`); a nil list stays null. */
 function cpaMetrics(metrics: readonly ResourceMetric[] | null | undefined): ResourceMetric[] | null {
   if (metrics === undefined || metrics === null) return null;
-  return metrics.map((metric) => {
-    const out: ResourceMetric = {};
-    if (metric.resource !== undefined && metric.resource !== '') out.resource = metric.resource;
-    if (metric.value !== undefined && metric.value !== '') out.value = metric.value;
-    return out;
-  });
+  // Rebuilt so that keys come out in CPA's order with empty ones dropped, whatever the report holds.
+  return metrics.map((metric) => resourceMetric(metric.resource ?? '', metric.value ?? ''));
 }
 
 /** The name part of `kind/namespace/name`. */
@@ -163,7 +160,7 @@ function methodNotAllowed(method: string, path: string): ApiResponse {
 
 /** CPA's error body `{"message":…,"code":…}` with its two headers. */
 function jsonError(status: number, message: string): ApiResponse {
-  return { status, headers: { ...JSON_ERROR_HEADERS }, body: toGoJson({ message, code: status }) };
+  return { status, headers: { ...JSON_ERROR_HEADERS }, body: goJson({ message, code: status }) };
 }
 
 /** Go's http.NotFound, which chi answers outside its mounted routers. */
@@ -173,15 +170,4 @@ function goNotFound(): ApiResponse {
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
     body: '404 page not found\n',
   };
-}
-
-/**
- * JSON as Go's encoding/json writes it: compact, and with `<`, `>`, `&`, U+2028 and U+2029 escaped. Those
- * characters only ever occur inside strings, so escaping the whole text is safe.
- */
-export function toGoJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }

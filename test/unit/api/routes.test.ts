@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiHandler, toGoJson, type Pipeline } from '../../../src/api/routes.ts';
+import { createApiHandler, type Pipeline } from '../../../src/api/routes.ts';
+import { goJson as toGoJson } from '../../../src/autoscaler/payloads.ts';
 import type { CycleReport, RunType, StopAfter } from '../../../src/autoscaler/types.ts';
 import type { ApiResponse } from '../../../src/deps.ts';
 import type { ConfigFormat } from '../../../src/config/types.ts';
