@@ -5,6 +5,16 @@
 export type ReasonCode =
   'Scaled' | 'NoChange' | 'ClampedToMin' | 'ClampedToMax' | 'ScaleDownStabilized' | 'AutoscalingDisabled';
 
+/** Which reason explains a decision best when it has several: disabled, stabilization, clamps, the action. */
+export const REASON_PRIORITY: readonly ReasonCode[] = [
+  'AutoscalingDisabled',
+  'ScaleDownStabilized',
+  'ClampedToMax',
+  'ClampedToMin',
+  'Scaled',
+  'NoChange',
+];
+
 /** Pipeline stage where a cycle failed. */
 export type Stage =
   'config' | 'target' | 'scale' | 'pods' | 'metric' | 'evaluate' | 'decide' | 'patch' | 'hook';

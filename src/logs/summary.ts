@@ -3,6 +3,7 @@
 import { classify } from './classify.ts';
 import { type Cycle, CycleReducer } from './cycles.ts';
 import { groupEntries } from './entries.ts';
+import { REASON_PRIORITY } from '../log/events.ts';
 
 export interface LogSummary {
   /** From `Custom Pod Autoscaler version: …`. */
@@ -21,16 +22,6 @@ export interface LogSummary {
   lastError?: { message: string; time?: string };
   consecutiveFailures: number;
 }
-
-/** The one reason that explains a decision best: disabled, then stabilization, then clamps, then the action. */
-const REASON_PRIORITY = [
-  'AutoscalingDisabled',
-  'ScaleDownStabilized',
-  'ClampedToMax',
-  'ClampedToMin',
-  'Scaled',
-  'NoChange',
-] as const;
 
 /** Picks the reason code shown as "the" reason of a decision. */
 export function primaryReason(reasons: readonly string[]): string {

@@ -3,7 +3,7 @@
 // so an unchanged state is re-recorded only as a heartbeat.
 import type { CycleReport, ResourceMetric } from '../autoscaler/types.ts';
 import type { Config } from '../config/types.ts';
-import type { ReasonCode } from '../log/events.ts';
+import { REASON_PRIORITY, type ReasonCode } from '../log/events.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
 
 /** Bounds that keep the annotation a few KiB (the API server allows 256 KiB for all annotations). */
@@ -39,15 +39,7 @@ export function boundMetrics(metrics: readonly ResourceMetric[]): {
 
 /** The reason that best explains the final count: a limit or the stabilisation window beats Scaled/NoChange. */
 export function primaryReason(reasons: readonly ReasonCode[]): ReasonCode {
-  const order: ReasonCode[] = [
-    'AutoscalingDisabled',
-    'ScaleDownStabilized',
-    'ClampedToMax',
-    'ClampedToMin',
-    'Scaled',
-    'NoChange',
-  ];
-  return order.find((r) => reasons.includes(r)) ?? 'NoChange';
+  return REASON_PRIORITY.find((r) => reasons.includes(r)) ?? 'NoChange';
 }
 
 /** Who records, and with which settings. */
