@@ -1,4 +1,5 @@
 // Reads what `run` needs from disk (config file, Dockerfile) and turns loadConfig's issues into one ConfigError.
+import { resolve } from 'node:path';
 import type { Config, ConfigIssue, ScaleTargetRef } from '../config/types.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
@@ -34,24 +35,13 @@ async function dockerfileMapping(
   return { map: imagePathMap(copies, absDir, (p) => existing.has(p)), found: true };
 }
 
-function absolute(cwd: string, path: string): string {
-  if (path.startsWith('/')) return path;
-  const joined = `${cwd}/${path}`.split('/');
-  const out: string[] = [];
-  for (const part of joined) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return '/' + out.join('/');
-}
-
 /** Loads and validates the configuration for `run`; throws ConfigError listing every problem. */
 export async function loadRunConfig(
   deps: Deps,
   flags: RunFlags,
   target: ScaleTargetRef | undefined,
 ): Promise<{ config: Config; notes: string[]; absDir: string; namespaceSet: boolean }> {
-  const absDir = absolute(deps.cwd, flags.dir);
+  const absDir = resolve(deps.cwd, flags.dir);
   const text = await deps.files.readText(flags.configFile);
   if (text === null) {
     throw new ConfigError(`failed to read configuration file ${flags.configFile}: no such file`, [], {
