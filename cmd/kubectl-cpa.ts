@@ -4,6 +4,11 @@ import { createRealDeps } from '../src/deps.ts';
 import { main } from '../src/main.ts';
 import { VERSION } from '../src/version.ts';
 
+// SIGUSR1 would open the Node inspector on 127.0.0.1:9229 (code execution for any local user who can
+// signal us). A listener replaces Node's handler; the launcher also passes --disable-sigusr1, and the
+// single binary, which takes no Node flags, relies on this line alone. A stray SIGUSR1 is dropped.
+process.on('SIGUSR1', () => undefined);
+
 async function start(): Promise<void> {
   const deps = await createRealDeps({
     env: process.env,

@@ -119,7 +119,7 @@ if [ ! -x "$node" ]; then
   echo "error: pinned Node runtime not found at $node; run npm ci in $(dirname "$here")" >&2
   exit 1
 fi
-exec "$node" "$here/kubectl-cpa.cjs" "$@"
+exec "$node" --disable-sigusr1 "$here/kubectl-cpa.cjs" "$@"
 `;
 writeFileSync(join(dist, 'kubectl-cpa'), launcher);
 chmodSync(join(dist, 'kubectl-cpa'), 0o755);

@@ -1,5 +1,6 @@
 // npm test: typecheck, lint, build, start the real control plane (built from Go modules on first use),
-// then run every unit and end-to-end test in one node:test run, and stop the cluster whatever happened.
+// then run every unit, reliability and end-to-end test in one node:test run, and stop the cluster whatever
+// happened.
 // `--unit` runs only the checks and unit tests (no cluster).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -42,7 +43,8 @@ if (!unitOnly) ok = step('package (SEA binaries, krew manifest)', node, ['script
 const files = testFiles(join(root, 'test', 'unit'));
 let clusterStarted = false;
 if (!unitOnly) {
-  files.push(...testFiles(join(root, 'test', 'e2e')));
+  // test/reliability: faults, abuse and secrets against the built binary, the sandbox and the real cluster.
+  files.push(...testFiles(join(root, 'test', 'reliability')), ...testFiles(join(root, 'test', 'e2e')));
   mkdirSync(join(root, '.cluster'), { recursive: true });
   clusterStarted = step(
     'start the real control plane (etcd, kube-apiserver, kube-controller-manager)',

@@ -49,8 +49,11 @@ export type ServeHttp = (options: {
 
 /** Files, read-only: configuration, Dockerfiles, certificates. */
 export interface Files {
-  /** Resolves the text, or null when the file does not exist. Other errors reject. */
-  readText(path: string): Promise<string | null>;
+  /**
+   * Resolves the text, or null when the file does not exist. A directory, an unreadable file or one over
+   * `maxBytes` (default 1 MiB) rejects with a CpaError that names the file.
+   */
+  readText(path: string, maxBytes?: number): Promise<string | null>;
   /** True when a regular file exists at `path`. */
   exists(path: string): Promise<boolean>;
 }
@@ -124,17 +127,7 @@ const realClock: Clock = {
 /** Builds the real Deps. Heavy adapters (client-node, servers) are loaded only when a command uses them. */
 export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
   const fs = await import('node:fs/promises');
-  const files: Files = {
-    readText: async (path) => {
-      try {
-        return await fs.readFile(path, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw err;
-      }
-    },
-    exists: async (path) => (await fs.stat(path).catch(() => null))?.isFile() === true,
-  };
+  const { realFiles: files } = await import('./adapters/files.ts');
   const os = await import('node:os');
   const path = await import('node:path');
   const scratch: Scratch = {

@@ -1,5 +1,5 @@
 // The real ProcessRunner: starts a shell method's entrypoint with execa and owns its whole process group,
-// so a hook that forks (`sh -c 'sleep 100 & wait'`, a Python script with workers) cannot outlive a timeout.
+// so a hook that forks (`sh -c 'sleep 100 & wait'`, a Python script with workers) cannot outlive its call.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,7 @@ const STDIO_GRACE_MS = 2_000;
 
 type Ended = 'timeout' | 'aborted';
 
-/** Runs one process (no shell) with the payload on stdin; kills its process group on timeout or abort. Never rejects. */
+/** Runs one process (no shell) with the payload on stdin; kills its process group when it ends. Never rejects. */
 export const runProcess: ProcessRunner = async (spec) => {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -53,6 +53,10 @@ export const runProcess: ProcessRunner = async (spec) => {
     clearTimeout(timeoutTimer);
     clearTimeout(graceTimer);
     spec.signal?.removeEventListener('abort', onAbort);
+    // However the hook ended (success included), what it left in its group dies with it: a daemonised
+    // `(sleep 1000 &)` must not outlive the cycle or kubectl-cpa. The leader's pid stays reserved as the
+    // group id while any member lives, so this cannot reach an unrelated group; an empty group is a no-op.
+    subprocess.kill('SIGKILL');
   }
 };
 

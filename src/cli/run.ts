@@ -171,6 +171,7 @@ async function runWith(
   absDir: string,
 ): Promise<number> {
   const abort = new AbortController();
+  const unregisterKube = closeKubeOnShutdown(deps, client);
   const ctx = cycleContext(deps, {
     config,
     client,
@@ -179,15 +180,40 @@ async function runWith(
     dryRun: flags.dryRun,
     signal: abort.signal,
   });
-  if (!flags.once) {
-    await serve(ctx, deps, abort);
-    return 0;
-  }
-  const unregister = deps.onShutdownSignal(() => abort.abort());
   try {
-    const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
-    return report.error ? 1 : 0;
+    if (!flags.once) {
+      await serve(ctx, deps, abort);
+      return 0;
+    }
+    const unregister = deps.onShutdownSignal(() => abort.abort());
+    try {
+      const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
+      return report.error ? 1 : 0;
+    } finally {
+      unregister();
+    }
   } finally {
-    unregister();
+    unregisterKube();
   }
+}
+
+/** How long API calls in flight may still finish after SIGINT/SIGTERM (a scale PATCH, the last record). */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+/**
+ * On the first signal, API calls still running get SHUTDOWN_GRACE_MS to finish; then, or at once on a second
+ * signal, the client is closed so a hung API server cannot hold the process for its request timeouts.
+ */
+function closeKubeOnShutdown(deps: Deps, client: CpaKubeClient): () => void {
+  let signals = 0;
+  const graceOver = new AbortController();
+  const unregister = deps.onShutdownSignal(() => {
+    signals += 1;
+    if (signals > 1) return client.close();
+    void deps.clock.sleep(SHUTDOWN_GRACE_MS, graceOver.signal).then(() => client.close());
+  });
+  return () => {
+    unregister();
+    graceOver.abort();
+  };
 }

@@ -25,7 +25,8 @@ carrying the kubectl-cpa.io/status annotation that \`kubectl cpa run\` records (
 CustomPodAutoscaler objects of the CPA operator, read from their pod's log (SOURCE logs).
 
 STATUS: Active, Stale (no cycle for 3 intervals), Failing(N) (N cycles failed in a row), Disabled (target at
-0 replicas with minReplicas > 0), Paused, NoPod (a CustomPodAutoscaler without pod), Unknown (log unreadable).
+0 replicas with minReplicas > 0), Paused, NoPod (a CustomPodAutoscaler without pod), Unknown (log unreadable),
+<invalid annotation: FIELD> (the annotation is malformed; \`status NAME\` lists every field that is wrong).
 
 Examples:
   kubectl cpa status -A

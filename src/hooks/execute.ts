@@ -2,6 +2,7 @@
 import type { Method } from '../config/types.ts';
 import type { Files } from '../deps.ts';
 import { callHttp } from './http.ts';
+import { redactUrl } from './redact.ts';
 import { callShell, formatCommand } from './shell.ts';
 import type { HookFailure, HookResult, HttpRequester, ProcessRunner } from './types.ts';
 
@@ -59,7 +60,7 @@ export function describeCall(method: Method): string {
   if (method.type === 'shell') {
     return `Running shell command, entrypoint: '${method.shell.entrypoint}', command '${formatCommand(method.shell.command)}'`;
   }
-  return `Making HTTP request, method: '${method.http.method}', URL: '${method.http.url}'`;
+  return `Making HTTP request, method: '${method.http.method}', URL: '${redactUrl(method.http.url)}'`;
 }
 
 function indent(text: string): string {

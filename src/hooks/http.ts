@@ -3,6 +3,7 @@
 import { MAX_OUTPUT_BYTES } from '../config/defaults.ts';
 import type { HttpMethod } from '../config/types.ts';
 import type { Files } from '../deps.ts';
+import { redactUrl, scrubSecrets, secretsOf } from './redact.ts';
 import { formatBytes } from './shell.ts';
 import type { HookFailure, HookResult, HttpOutcome, HttpRequester } from './types.ts';
 
@@ -52,7 +53,7 @@ export function placePayload(http: HttpMethod, payload: string): Step<{ url: str
   try {
     url = new URL(http.url);
   } catch {
-    return { ok: false, failure: { kind: 'http-error', message: `invalid URL "${http.url}"` } };
+    return { ok: false, failure: { kind: 'http-error', message: `invalid URL "${redactUrl(http.url)}"` } };
   }
   if (http.parameterMode === 'body') return { ok: true, value: { url: url.href, body: payload } };
   // Like CPA: parse the existing query, add (not replace) `value`, re-encode with keys sorted.
@@ -62,12 +63,24 @@ export function placePayload(http: HttpMethod, payload: string): Step<{ url: str
   return { ok: true, value: { url: url.href } };
 }
 
-/** Converts what the requester reported into a HookResult with CPA-like messages. Pure. */
+/**
+ * Converts what the requester reported into a HookResult with CPA-like messages, free of the method's
+ * credentials (URL userinfo, secret query values, header values) even when the server echoes them. Pure.
+ */
 export function toHookResult(outcome: HttpOutcome, method: Method): HookResult {
   const { http, timeoutMs } = method;
   const durationMs = outcome.durationMs;
-  const where = `${httpMethodOf(http)} "${http.url}"`;
-  const fail = (failure: HookFailure): HookResult => ({ ok: false, failure, durationMs });
+  const where = `${httpMethodOf(http)} "${redactUrl(http.url)}"`;
+  const secrets = secretsOf(http);
+  const fail = (failure: HookFailure): HookResult => ({
+    ok: false,
+    failure: {
+      ...failure,
+      message: scrubSecrets(failure.message, secrets),
+      ...(failure.detail === undefined ? {} : { detail: scrubSecrets(failure.detail, secrets) }),
+    },
+    durationMs,
+  });
   switch (outcome.kind) {
     case 'response': {
       if (http.successCodes.includes(outcome.status)) {

@@ -15,7 +15,7 @@ export type ProcessOutcome =
   | { kind: 'start-failed'; message: string; durationMs: number }
   | { kind: 'aborted'; durationMs: number };
 
-/** How to start one process. The runner kills the whole process group on timeout or abort. */
+/** How to start one process. The runner kills its whole process group once it ends, times out or is aborted. */
 export interface ProcessSpec {
   file: string;
   args: string[];

@@ -1,5 +1,6 @@
 // Pure renderers for `kubectl cpa logs`: raw lines (kubelet stamp kept or dropped, pod prefix, colour per
 // pod) and the compact per-cycle decision line.
+import { escapeTerminal } from '../status/terminal-text.ts';
 import type { Cycle } from './cycles.ts';
 import { splitStamp } from './line.ts';
 import { errorWithStderr } from './summary.ts';
@@ -50,7 +51,8 @@ const num = (n: number | undefined): string => (n === undefined ? '?' : String(n
 
 /**
  * The decision line of one cycle: `TIME  eval E  FROM → TO  REASONS  [error: …]`, `?` where the log's
- * verbosity did not say. Multi-line errors are kept on one line (`\n` shown as `⏎`).
+ * verbosity did not say. Multi-line errors are kept on one line (`\n` shown as `⏎`). The log is outside
+ * input: its other control characters are escaped, as kubectl escapes them (CVE-2021-25743).
  */
 export function renderDecision(cycle: Cycle, style: LineStyle): string {
   const reasons = cycle.reasons.length > 0 ? cycle.reasons.join(',') : 'Failed';
@@ -65,7 +67,7 @@ export function renderDecision(cycle: Cycle, style: LineStyle): string {
     reasons + tags,
   ];
   if (cycle.error !== undefined) fields.push(` error: ${errorWithStderr(cycle.error, cycle.stderr)}`);
-  return decorate(fields.join(' ').replace(/\n/g, '⏎').trimEnd(), style);
+  return decorate(escapeTerminal(fields.join(' '), '\n').replace(/\n/g, '⏎').trimEnd(), style);
 }
 
 /** Go CPA logs the evaluation from logVerbosity 2 and metric values from 3 (spec §8.3). */

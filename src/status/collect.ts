@@ -6,7 +6,7 @@ import { describeError, KubeError } from '../errors.ts';
 import type { KubeCall } from '../kube/api-errors.ts';
 import type { KubeRequester } from '../kube/request.ts';
 import type { KubeClient, KubeObject } from '../kube/types.ts';
-import { choosePod, CPA_GROUP, OWNED_BY_LABEL, podsOfCpa, type PodLog } from './model-cpa.ts';
+import { choosePod, CPA_GROUP, OWNED_BY_LABEL, podsOfCpa, targetRefOf, type PodLog } from './model-cpa.ts';
 import { specReplicas } from './model.ts';
 
 /** The API surface `status` uses. */
@@ -162,15 +162,13 @@ async function replicasOfTargets(
   const listed = new Map(workloads.map((w) => [`${w.apiVersion}|${w.kind}|${keyOf(w)}`, w]));
   const out = new Map<string, number | null>();
   await mapBounded(cpas, PER_OBJECT_CONCURRENCY, async (cpa) => {
-    const ref = (
-      (cpa.spec ?? {}) as { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } }
-    ).scaleTargetRef;
+    const ref = targetRefOf(cpa);
     const ns = cpa.metadata?.namespace ?? '';
-    if (!ref?.kind || !ref.name) return void out.set(keyOf(cpa), null);
-    const hit = listed.get(`${ref.apiVersion ?? ''}|${ref.kind}|${ns}/${ref.name}`);
+    if (!ref.kind || !ref.name) return void out.set(keyOf(cpa), null);
+    const hit = listed.get(`${ref.apiVersion}|${ref.kind}|${ns}/${ref.name}`);
     if (hit !== undefined) return void out.set(keyOf(cpa), specReplicas(hit));
     try {
-      const apiVersion = ref.apiVersion ?? 'apps/v1';
+      const apiVersion = ref.apiVersion || 'apps/v1';
       const target = await client.resolveTarget({ apiVersion, kind: ref.kind, name: ref.name }, ns);
       out.set(keyOf(cpa), (await client.getScale(target)).replicas);
     } catch {

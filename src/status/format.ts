@@ -1,5 +1,6 @@
 // Small text helpers shared by the renderers: kubectl's age format, shortening, colours. Pure.
 import type { AutoscalerStatus, AutoscalerState } from './model.ts';
+import { escapeTerminal, mapStrings } from './terminal-text.ts';
 
 /** kubectl's human duration: `45s`, `3m20s`, `5h`, `3d4h`, `400d`, `2y10d`. */
 export function humanDuration(ms: number): string {
@@ -32,6 +33,19 @@ export function age(time: string | null, nowMs: number, fallback = '<unknown>'):
 export function shorten(text: string, max: number): string {
   const flat = text.replace(/\s*\n\s*/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** One line of outside text as a human view prints it: newlines flattened, control characters escaped. */
+export function terminalLine(text: string): string {
+  return escapeTerminal(text.replace(/\s*\n\s*/g, ' '));
+}
+
+/**
+ * Data for a human view (table, detail): every string made one terminal-safe line. Annotations, CRs,
+ * Events and pod logs are written by others; their control characters must not reach the terminal.
+ */
+export function forTerminal<T>(data: T): T {
+  return mapStrings(data, terminalLine);
 }
 
 /** `Deployment/web`, kubectl's REFERENCE spelling. */
@@ -83,14 +97,27 @@ const SGR: Record<AutoscalerState, string> = {
   Unknown: '33',
   Paused: '33',
   Disabled: '33',
+  Invalid: '31',
 };
 
-/** The STATUS word, coloured when colour is on; failures show the count: `Failing(3)`. */
+/** `<invalid annotation: cycle.time (+2 more)>`: the first malformed field and how many more (the hint has all). */
+function invalidText(item: AutoscalerStatus): string {
+  const [first = 'malformed', ...more] = item.malformed ?? [];
+  const field = first.split(': ')[0] ?? first;
+  return `<invalid annotation: ${shorten(field, 60)}${more.length > 0 ? ` (+${more.length} more)` : ''}>`;
+}
+
+/**
+ * The STATUS word, coloured when colour is on; failures show the count: `Failing(3)`. The text is
+ * escaped for the terminal before the colour goes round it (a malformed annotation is quoted in it).
+ */
 export function stateText(item: AutoscalerStatus, color: boolean): string {
   const text =
-    item.state === 'Failing' && item.consecutiveFailures
-      ? `Failing(${item.consecutiveFailures})`
-      : item.state;
+    item.state === 'Invalid'
+      ? escapeTerminal(invalidText(item))
+      : item.state === 'Failing' && item.consecutiveFailures
+        ? `Failing(${item.consecutiveFailures})`
+        : item.state;
   return color ? `\u001b[${SGR[item.state]}m${text}\u001b[0m` : text;
 }
 

@@ -24,15 +24,27 @@ export interface CpaFacts {
   summarize: (text: string) => LogSummary;
 }
 
+// The CR is read as unknown data: its CRD's schema normally holds these shapes, but a CRD without one
+// (or another operator's) does not, and one odd object must not break `status` for every autoscaler.
 interface CpaSpec {
-  scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string };
-  config?: { name?: unknown; value?: unknown }[];
-  template?: { metadata?: { name?: string } };
+  scaleTargetRef?: { apiVersion?: unknown; kind?: unknown; name?: unknown };
+  config?: unknown;
+  template?: { metadata?: { name?: unknown } };
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** The CR's `spec.scaleTargetRef`, each part '' when missing or not a string. */
+export function targetRefOf(cpa: KubeObject): { apiVersion: string; kind: string; name: string } {
+  const ref = (cpa.spec as CpaSpec | undefined)?.scaleTargetRef;
+  return { apiVersion: text(ref?.apiVersion), kind: text(ref?.kind), name: text(ref?.name) };
 }
 
 /** A `config` entry of the CR (every value is a string there); undefined when unset. */
 export function configValue(cpa: KubeObject, name: string): string | undefined {
-  const entry = ((cpa.spec as CpaSpec | undefined)?.config ?? []).find((c) => c.name === name);
+  const config = (cpa.spec as CpaSpec | undefined)?.config;
+  const entries = (Array.isArray(config) ? config : []) as ({ name?: unknown; value?: unknown } | null)[];
+  const entry = entries.find((c) => c?.name === name);
   return typeof entry?.value === 'string' ? entry.value : undefined;
 }
 
@@ -58,7 +70,7 @@ export function podsOfCpa(
     (p) => inNs(p) && owners(p).some((o) => o.kind === 'CustomPodAutoscaler' && o.name === name),
   );
   if (byOwner.length > 0) return byOwner;
-  const podName = (cpa.spec as CpaSpec | undefined)?.template?.metadata?.name ?? name;
+  const podName = text((cpa.spec as CpaSpec | undefined)?.template?.metadata?.name) || name;
   return all.filter((p) => inNs(p) && p.metadata?.name === podName);
 }
 
@@ -75,12 +87,11 @@ function podPhase(pod: KubeObject): string {
 }
 
 function baseItem(cpa: KubeObject, currentReplicas: number | null): AutoscalerStatus {
-  const ref = (cpa.spec as CpaSpec | undefined)?.scaleTargetRef ?? {};
   return {
     name: cpa.metadata?.name ?? '',
     namespace: cpa.metadata?.namespace ?? '',
     source: 'logs',
-    target: { apiVersion: ref.apiVersion ?? '', kind: ref.kind ?? '', name: ref.name ?? '' },
+    target: targetRefOf(cpa),
     minReplicas: intConfig(cpa, 'minReplicas'),
     maxReplicas: intConfig(cpa, 'maxReplicas'),
     config: {

@@ -1,14 +1,16 @@
 // What `kubectl cpa status` knows about one autoscaler, whatever the source: the annotation `run` writes on
 // its target, or the pod log of a CustomPodAutoscaler. Pure: built from API objects and `nowMs`.
 import type { KubeObject } from '../kube/types.ts';
+import { readRecord, type LooseRecord } from './decode.ts';
 import { staleAfterMs } from './record.ts';
-import { decodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
+import { STATUS_ANNOTATION } from './schema.ts';
 
 /** Where an item's state comes from. */
 export type StatusSource = 'annotations' | 'logs';
 
 /** The STATUS column, worst first in the order they are decided. */
-export type AutoscalerState = 'Paused' | 'NoPod' | 'Unknown' | 'Stale' | 'Failing' | 'Disabled' | 'Active';
+export type AutoscalerState =
+  'Paused' | 'NoPod' | 'Invalid' | 'Unknown' | 'Stale' | 'Failing' | 'Disabled' | 'Active';
 
 /** One item of `AutoscalerStatusList` (`-o json|yaml`); field names are a stable, documented interface. */
 export interface AutoscalerStatus {
@@ -47,12 +49,16 @@ export interface AutoscalerStatus {
   pod: { name: string; phase: string; count: number } | null;
   /** What is unknown and how to learn it. */
   hints: string[];
+  /** State `Invalid` only: what is wrong with the annotation, one entry per field. */
+  malformed?: string[];
 }
 
 /** Facts that decide the STATUS column. */
 export interface StateFacts {
   paused?: boolean;
   noPod?: boolean;
+  /** The record is malformed: what it says cannot be trusted as a whole. */
+  invalid?: boolean;
   unknown?: boolean;
   ageMs: number | null;
   staleAfterMs: number;
@@ -60,10 +66,11 @@ export interface StateFacts {
   disabled: boolean;
 }
 
-/** STATUS: paused/missing/unknown first, then a runner that stopped, then failures, then the decision. */
+/** STATUS: paused/missing/invalid/unknown first, then a runner that stopped, then failures, then the decision. */
 export function stateOf(f: StateFacts): AutoscalerState {
   if (f.paused) return 'Paused';
   if (f.noPod) return 'NoPod';
+  if (f.invalid) return 'Invalid';
   if (f.unknown) return 'Unknown';
   if (f.ageMs !== null && f.ageMs > f.staleAfterMs) return 'Stale';
   if ((f.consecutiveFailures ?? 0) > 0) return 'Failing';
@@ -104,67 +111,87 @@ function emptyItem(workload: KubeObject, name: string): AutoscalerStatus {
   };
 }
 
-function metricsOf(state: RecordedState): AutoscalerStatus['lastMetrics'] {
-  if (state.metrics === undefined || state.metrics === null) return null;
-  return state.metrics.map((m) =>
+function metricsOf(r: LooseRecord): AutoscalerStatus['lastMetrics'] {
+  if (r.metrics === undefined || r.metrics === null) return null;
+  return r.metrics.map((m) =>
     m.resource === undefined ? { value: m.value ?? '' } : { resource: m.resource, value: m.value ?? '' },
   );
 }
 
-/** The item fields a recorded state gives directly. */
-function recordedFields(s: RecordedState): Partial<AutoscalerStatus> {
-  const d = s.decision;
+function decisionOf(r: LooseRecord): AutoscalerStatus['lastDecision'] {
+  const d = r.decision;
+  // Without the target and the reason there is no decision to show.
+  if (d?.to === undefined || d.reason === undefined) return null;
+  const decision: NonNullable<AutoscalerStatus['lastDecision']> = {
+    ...{ from: d.from ?? null, to: d.to, reason: d.reason },
+    ...(d.reasons === undefined ? {} : { reasons: d.reasons }),
+    ...(d.clamped === undefined ? {} : { clamped: d.clamped }),
+    time: d.time ?? null,
+  };
+  return decision;
+}
+
+/** The item fields a record gives directly; what it lacks stays unknown (null). */
+function recordedFields(r: LooseRecord): Partial<AutoscalerStatus> {
+  const decision = decisionOf(r);
+  const e = r.lastError;
   return {
-    minReplicas: s.config.minReplicas,
-    maxReplicas: s.config.maxReplicas,
+    minReplicas: r.config.minReplicas ?? null,
+    maxReplicas: r.config.maxReplicas ?? null,
     config: {
-      intervalMs: s.config.intervalMs,
-      runMode: s.config.runMode ?? null,
-      downscaleStabilizationSec: s.config.downscaleStabilizationSec ?? null,
+      intervalMs: r.config.intervalMs ?? null,
+      runMode: r.config.runMode ?? null,
+      downscaleStabilizationSec: r.config.downscaleStabilizationSec ?? null,
     },
-    desiredReplicas: d?.to ?? null,
-    lastMetrics: metricsOf(s),
-    lastEvaluation: s.evaluation ?? null,
-    lastDecision: d
-      ? { from: d.from, to: d.to, reason: d.reason, reasons: d.reasons, clamped: d.clamped, time: d.time }
-      : null,
-    lastScaleTime: s.lastScaleTime ?? null,
-    lastCycleTime: s.cycle.time,
-    lastError: s.lastError
-      ? { stage: s.lastError.stage, message: s.lastError.message, time: s.lastError.time }
-      : null,
-    consecutiveFailures: s.consecutiveFailures,
-    runner: s.runner,
+    desiredReplicas: decision?.to ?? null,
+    lastMetrics: metricsOf(r),
+    lastEvaluation: r.evaluation ?? null,
+    lastDecision: decision,
+    lastScaleTime: r.lastScaleTime ?? null,
+    lastCycleTime: r.cycle.time ?? null,
+    lastError:
+      e?.message === undefined ? null : { stage: e.stage ?? null, message: e.message, time: e.time ?? null },
+    consecutiveFailures: r.consecutiveFailures ?? 0,
+    runner: r.runner ?? null,
   };
 }
 
-/** The item of a workload carrying the annotation; null when it carries none. */
+/** The item of a workload carrying the annotation; null when it carries none. Never throws. */
 export function fromAnnotated(workload: KubeObject, nowMs: number): AutoscalerStatus | null {
-  const annotations = (workload.metadata?.annotations ?? {}) as Record<string, string>;
+  const annotations = (workload.metadata?.annotations ?? {}) as Record<string, unknown>;
   const text = annotations[STATUS_ANNOTATION];
-  if (text === undefined) return null;
-  const decoded = decodeState(text);
-  if (decoded.state === null) {
-    const item = emptyItem(workload, workload.metadata?.name ?? '');
-    item.hints.push(`the ${STATUS_ANNOTATION} annotation cannot be read: ${decoded.problem}`);
+  if (typeof text !== 'string') return null;
+  const read = readRecord(text);
+  const r = read.record;
+  const item = emptyItem(workload, r?.name ?? workload.metadata?.name ?? '');
+  const invalid = read.malformed.length > 0;
+  if (invalid) {
+    item.malformed = read.malformed;
+    item.hints.push(`the ${STATUS_ANNOTATION} annotation is malformed: ${read.malformed.join('; ')}`);
+  }
+  if (r === null) {
+    if (!invalid) item.hints.push(`the ${STATUS_ANNOTATION} annotation cannot be read: ${read.problem}`);
+    item.state = invalid ? 'Invalid' : 'Unknown';
     return item;
   }
-  const s = decoded.state;
-  const item = emptyItem(workload, s.name);
-  const d = s.decision;
-  Object.assign(item, recordedFields(s));
-  if ((s.metricsOmitted ?? 0) > 0)
-    item.hints.push(`${s.metricsOmitted} metrics were left out of the record (size limit)`);
-  const age = ageMs(s.cycle.time, nowMs);
+  Object.assign(item, recordedFields(r));
+  if ((r.metricsOmitted ?? 0) > 0)
+    item.hints.push(`${r.metricsOmitted} metrics were left out of the record (size limit)`);
+  const age = ageMs(r.cycle.time, nowMs);
+  const intervalMs = r.config.intervalMs;
   item.state = stateOf({
+    invalid,
     ageMs: age,
-    staleAfterMs: staleAfterMs(s.config.intervalMs),
-    consecutiveFailures: s.consecutiveFailures,
-    disabled: d?.reason === 'AutoscalingDisabled',
+    // Without an interval there is no telling when a record is stale.
+    staleAfterMs: intervalMs === undefined ? Infinity : staleAfterMs(intervalMs),
+    consecutiveFailures: item.consecutiveFailures,
+    disabled: item.lastDecision?.reason === 'AutoscalingDisabled',
   });
-  if (item.state === 'Stale')
+  if (item.state === 'Stale') {
+    const where = r.runner === undefined ? '' : ` on ${r.runner.host} (pid ${r.runner.pid})`;
     item.hints.push(
-      `no cycle recorded for ${Math.round((age ?? 0) / 1000)}s; is \`kubectl cpa run\` on ${s.runner.host} (pid ${s.runner.pid}) still running?`,
+      `no cycle recorded for ${Math.round((age ?? 0) / 1000)}s; is \`kubectl cpa run\`${where} still running?`,
     );
+  }
   return item;
 }

@@ -14,7 +14,8 @@ import { EventCorrelator } from './correlate.ts';
 import { newEventBody, repeatEventPatch, type InvolvedObject } from './events.ts';
 import { eventsForReport, type EventSpec } from './reasons.ts';
 import { buildRecordedState, writeVerdict, type RecordInput } from './record.ts';
-import { decodeState, encodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
+import { decodeState } from './decode.ts';
+import { encodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
 
 export interface RecorderOptions extends RecordInput {
   client: Pick<KubeClient, 'resolveTarget' | 'getObject'> & { request: KubeRequester };

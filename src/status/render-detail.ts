@@ -1,7 +1,7 @@
 // `kubectl cpa status NAME`: a `kubectl describe hpa`-like view of one autoscaler. Pure.
 import { conditionsOf, decisionChain } from './conditions.ts';
 import type { EventRow } from './events.ts';
-import { age, alignColumns, metricsText, stateText, targetText } from './format.ts';
+import { age, alignColumns, forTerminal, metricsText, stateText, targetText } from './format.ts';
 import type { AutoscalerStatus } from './model.ts';
 
 export interface DetailOptions {
@@ -88,13 +88,7 @@ export function eventAge(row: EventRow, nowMs: number): string {
 function events(o: DetailOptions): string {
   if (o.events === null) return 'Events:  <unknown> (the Events could not be read)\n';
   if (o.events.length === 0) return 'Events:  <none>\n';
-  const rows = o.events.map((e) => [
-    '  ' + e.type,
-    e.reason,
-    eventAge(e, o.nowMs),
-    e.from,
-    e.message.replace(/\s*\n\s*/g, ' '),
-  ]);
+  const rows = o.events.map((e) => ['  ' + e.type, e.reason, eventAge(e, o.nowMs), e.from, e.message]);
   return (
     'Events:\n' +
     alignColumns([
@@ -105,8 +99,10 @@ function events(o: DetailOptions): string {
   );
 }
 
-/** The whole detail view. */
-export function renderDetail(item: AutoscalerStatus, o: DetailOptions): string {
+/** The whole detail view; outside text (record, log, Events) is escaped for the terminal, one line per value. */
+export function renderDetail(raw: AutoscalerStatus, options: DetailOptions): string {
+  const item = forTerminal(raw);
+  const o = { ...options, events: forTerminal(options.events) };
   const err = item.lastError;
   const errorText =
     err === null

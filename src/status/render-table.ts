@@ -5,6 +5,7 @@ import {
   alignColumns,
   decisionText,
   errorText,
+  forTerminal,
   metricsText,
   numText,
   podText,
@@ -46,8 +47,9 @@ export function tableHeader(o: Pick<TableOptions, 'wide' | 'allNamespaces'>): st
   return [...(o.allNamespaces ? ['NAMESPACE'] : []), ...BASE, ...(o.wide ? WIDE : [])];
 }
 
-/** One row of cells (plain text, STATUS possibly coloured). */
-export function tableRow(item: AutoscalerStatus, o: TableOptions): string[] {
+/** One row of cells (plain text, STATUS possibly coloured); outside text is escaped for the terminal. */
+export function tableRow(raw: AutoscalerStatus, o: TableOptions): string[] {
+  const item = forTerminal(raw);
   const row = [
     item.name,
     targetText(item),

@@ -10,6 +10,10 @@ describe('parseEvaluation', () => {
     { name: 'case-insensitive like Go', given: '{"TargetReplicas":4}', want: 4 },
     { name: 'zero', given: '{"targetReplicas":0}', want: 0 },
     { name: 'extra keys ignored', given: '{"targetReplicas":1,"why":"x"}', want: 1 },
+    { name: 'int32 max', given: '{"targetReplicas":2147483647}', want: 2147483647 },
+    { name: '-0 as Go reads it (0)', given: '{"targetReplicas":-0}', want: 0 },
+    { name: 'the last of repeated keys, as Go', given: '{"targetReplicas":1,"TARGETREPLICAS":5}', want: 5 },
+    { name: 'an exponent in a nested value', given: '{"targetReplicas":2,"load":{"cpu":1e3}}', want: 2 },
   ];
   for (const row of good) {
     it(`accepts ${row.name}`, () =>
@@ -30,6 +34,24 @@ describe('parseEvaluation', () => {
     { name: 'negative', given: '{"targetReplicas":-1}', want: /negative/ },
     { name: 'beyond int32', given: '{"targetReplicas":3000000000}', want: /larger than/ },
     { name: 'JSON null document', given: 'null', want: /not a JSON object/ },
+    // Go's encoding/json refuses these for an int32 field ("cannot unmarshal number 1e1 into … int32").
+    { name: 'an exponent (1e1)', given: '{"targetReplicas":1e1}', want: /not an integer: 1e1 / },
+    {
+      name: 'an upper-case exponent (1E+1)',
+      given: '{"targetReplicas":1E+1}',
+      want: /not an integer: 1E\+1 /,
+    },
+    { name: 'a whole fraction (10.0)', given: '{"targetReplicas":10.0}', want: /not an integer: 10\.0 / },
+    {
+      name: 'a fraction that rounds to an integer',
+      given: '{"targetReplicas":3.0000000000000001}',
+      want: /not an integer/,
+    },
+    { name: 'one past int32 max', given: '{"targetReplicas":2147483648}', want: /larger than 2147483647/ },
+    { name: 'a huge integer', given: '{"targetReplicas":99999999999999999999999}', want: /larger than/ },
+    { name: 'an overflowing exponent', given: '{"targetReplicas":1e400}', want: /not an integer/ },
+    { name: 'a huge negative integer', given: '{"targetReplicas":-99999999999999999999}', want: /negative/ },
+    { name: 'a boolean', given: '{"targetReplicas":true}', want: /not an integer/ },
   ];
   for (const row of bad) {
     it(`rejects ${row.name} and shows the raw output`, () => {

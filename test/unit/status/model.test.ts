@@ -80,9 +80,19 @@ describe('fromAnnotated', () => {
       want: ['Failing', null],
     },
     {
-      name: 'an unreadable record is shown, not dropped',
+      name: 'an unreadable record is shown, not dropped, as malformed',
       given: { annotation: '{bad', nowMs: T0 },
-      want: ['Unknown', /cannot be read: not JSON/],
+      want: ['Invalid', /annotation is malformed: not JSON/],
+    },
+    {
+      name: 'a record of a newer schema is unknown, not malformed',
+      given: { annotation: JSON.stringify({ ...recorded(), schemaVersion: 2 }), nowMs: T0 },
+      want: ['Unknown', /cannot be read: schemaVersion 2 is not 1/],
+    },
+    {
+      name: 'one field of the wrong type makes the record Invalid and is named',
+      given: { annotation: JSON.stringify({ ...recorded(), evaluation: '3' }), nowMs: T0 },
+      want: ['Invalid', /malformed: evaluation: want a number, got "3"$/],
     },
     {
       name: 'metrics left out are mentioned',
@@ -90,6 +100,18 @@ describe('fromAnnotated', () => {
       want: ['Active', /12 metrics were left out/],
     },
   ];
+  it('a malformed field is unknown; the fields around it are still shown', () => {
+    const annotation = JSON.stringify({ ...recorded(), metrics: [{ resource: 5, value: {} }] });
+    const got = fromAnnotated(workload('Deployment', 'web', { annotation }), T0);
+    assert.equal(got?.lastMetrics, null);
+    assert.deepEqual(got?.malformed, [
+      'metrics[0].resource: want a string, got 5',
+      'metrics[0].value: want a string, got an object',
+    ]);
+    assert.equal(got?.lastEvaluation, 3);
+    assert.equal(got?.lastDecision?.to, 3);
+  });
+
   for (const row of rows) {
     it(row.name, () => {
       const got = fromAnnotated(

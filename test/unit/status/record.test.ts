@@ -11,7 +11,8 @@ import {
   writeVerdict,
   type WriteVerdict,
 } from '../../../src/status/record.ts';
-import { decodeState, encodeState, type RecordedState } from '../../../src/status/schema.ts';
+import { decodeState } from '../../../src/status/decode.ts';
+import { encodeState, type RecordedState } from '../../../src/status/schema.ts';
 import type { ReasonCode } from '../../../src/log/events.ts';
 import { failedReport, iso, RECORD_INPUT, recorded, scaledReport, steadyReport, T0 } from './fixtures.ts';
 
@@ -177,7 +178,17 @@ describe('decodeState', () => {
     {
       name: 'no cycle time',
       given: JSON.stringify({ ...recorded(), cycle: {} }),
-      want: 'missing cycle.time',
+      want: 'cycle.time: missing',
+    },
+    {
+      name: 'a required field of the wrong type',
+      given: JSON.stringify({ ...recorded(), runner: { host: 'laptop', pid: '42', version: '0.1.0' } }),
+      want: 'runner.pid: want a number, got "42"',
+    },
+    {
+      name: 'a malformed optional part is left out, the rest is carried on',
+      given: JSON.stringify({ ...recorded(), decision: { ...recorded().decision, to: '3' }, evaluation: [] }),
+      want: (({ decision: _d, evaluation: _e, ...rest }) => rest)(recorded()),
     },
     {
       name: 'no failure count reads as 0',

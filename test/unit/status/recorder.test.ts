@@ -7,7 +7,8 @@ import type { KubeRequest } from '../../../src/kube/request.ts';
 import type { KubeObject, ResolvedTarget } from '../../../src/kube/types.ts';
 import type { LogEvent } from '../../../src/log/events.ts';
 import { autoscalerName, createRecorder, shouldRecord } from '../../../src/status/recorder.ts';
-import { decodeState, encodeState, STATUS_ANNOTATION } from '../../../src/status/schema.ts';
+import { decodeState } from '../../../src/status/decode.ts';
+import { encodeState, STATUS_ANNOTATION } from '../../../src/status/schema.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
   failedReport,
