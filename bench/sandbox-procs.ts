@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { createSandboxCore } from '../src/sandbox/sandbox.ts';
-import { realEnv, startSandbox } from '../src/sandbox/server.ts';
-import { generateTls } from '../src/sandbox/tls.ts';
+import { createSandboxCore } from '../src/sandbox/server/core.ts';
+import { realEnv, startSandbox } from '../src/sandbox/server/server.ts';
+import { generateTls } from '../src/sandbox/tls/tls.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const clock = { nowMs: () => Date.now() };

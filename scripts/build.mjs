@@ -1,9 +1,10 @@
 // npm run build: bundles cmd/kubectl-cpa.ts with esbuild into two CommonJS files, the input of the SEA
 // packaging step, and writes dist/kubectl-cpa, a launcher that runs them on the pinned Node:
 //   dist/kubectl-cpa.cjs       the main script: everything but the cluster connection;
-//   dist/kubectl-cpa-kube.cjs  the kube chunk: src/kube/connect.ts with @kubernetes/client-node (4 MB).
+//   dist/kubectl-cpa-kube.cjs  the kube chunk: src/adapters/kube-connect.ts with @kubernetes/client-node (4 MB).
 // Parsing client-node made `version` start 2.5× slower than kubectl, so only commands that talk to a cluster
-// load the chunk (src/adapters/kube-chunk-loader.ts), in place of src/deps.ts's `import('./kube/connect.ts')`.
+// load the chunk (src/adapters/kube-chunk-loader.ts), in place of src/deps.ts's
+// `import('./adapters/kube-connect.ts')`.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,10 +15,18 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
-// The chunk's own modules: connect.ts and those that import client-node. Every other src/ module it imports
-// is taken from the main script (one copy: errors are checked with instanceof across the two files).
+// The chunk's own modules: the kube adapters, kube-connect.ts and those it alone imports (client-node among
+// them). Every other src/ module it imports is taken from the main script (one copy: errors are checked with
+// instanceof across the two files).
 const CHUNK_OWN = new Set(
-  ['connect.ts', 'kubeconfig.ts', 'request.ts', 'stream.ts'].map((f) => `src/kube/${f}`),
+  [
+    'kube-connect.ts',
+    'kube-connection.ts',
+    'kube-request.ts',
+    'kube-retry.ts',
+    'kube-stream.ts',
+    'kubeconfig-loader.ts',
+  ].map((f) => `src/adapters/${f}`),
 );
 // Where the main script puts its module objects for the chunk to take.
 const SHARED = '__kubectlCpaShared';
@@ -55,7 +64,7 @@ function shareWithMain(shared) {
   };
 }
 
-/** Replaces src/deps.ts's import of ./kube/connect.ts by a module that hands over `shared` and loads the chunk. */
+/** Replaces src/deps.ts's import of ./adapters/kube-connect.ts by a module that hands over `shared` and loads the chunk. */
 function kubeFromChunk(shared) {
   const deps = join(root, 'src', 'deps.ts');
   const imports = [...shared].map((f, i) => `import * as m${i} from ${JSON.stringify(`./${f}`)};`);
@@ -71,7 +80,7 @@ function kubeFromChunk(shared) {
   return {
     name: 'kube-from-chunk',
     setup(b) {
-      b.onResolve({ filter: /^\.\/kube\/connect\.ts$/ }, (args) =>
+      b.onResolve({ filter: /^\.\/adapters\/kube-connect\.ts$/ }, (args) =>
         args.importer === deps ? { path: 'kube-chunk', namespace: 'kube-chunk' } : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: 'kube-chunk' }, () => ({
@@ -87,7 +96,7 @@ const started = Date.now();
 const shared = new Set();
 const chunk = await build({
   ...common,
-  entryPoints: [join(root, 'src', 'kube', 'connect.ts')],
+  entryPoints: [join(root, 'src', 'adapters', 'kube-connect.ts')],
   outfile: join(dist, 'kubectl-cpa-kube.cjs'),
   plugins: [shareWithMain(shared)],
 });

@@ -37,6 +37,15 @@ function testFiles(dir) {
 let ok = step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 ok = step('lint (eslint, prettier)', bin('eslint'), ['.']) && ok;
 ok = step('format check (prettier)', bin('prettier'), ['--check', '.']) && ok;
+ok =
+  // On the pinned Node: dependency-cruiser refuses the end-of-life Node that may be first on PATH.
+  step('layers (dependency-cruiser: .dependency-cruiser.cjs)', node, [
+    join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
+    'src',
+    'cmd',
+    '--config',
+    '.dependency-cruiser.cjs',
+  ]) && ok;
 ok = step('build (esbuild → dist/kubectl-cpa)', node, ['scripts/build.mjs']) && ok;
 if (!unitOnly) ok = step('package (SEA binaries, krew manifest)', node, ['scripts/package.ts']) && ok;
 

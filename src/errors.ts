@@ -47,9 +47,6 @@ export interface KubeErrorDetails {
   reason?: string;
 }
 
-/** One autoscaling cycle failed (`--once` ends with exit 1). */
-export class CycleError extends CpaError {}
-
 /** Walks `cause` links and joins the messages that add information. */
 export function describeError(err: unknown): string {
   const parts: string[] = [];

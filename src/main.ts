@@ -2,8 +2,8 @@
 // as `error: …` (and `hint: …`), and mapped to its exit code.
 import { CommanderError } from 'commander';
 import { ConfigError, CpaError, describeError } from './errors.ts';
-import type { Deps } from './deps.ts';
 import { buildProgram } from './cli/program.ts';
+import type { Deps } from './ports.ts';
 
 /** Prints an error the way kubectl does and returns the exit code for it. */
 export function reportError(err: unknown, deps: Pick<Deps, 'err'>, verbose: boolean): number {

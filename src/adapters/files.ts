@@ -3,7 +3,7 @@
 // never an "internal error" (hostile testing: `-f DIR`, `-f /proc/self/mem`, a mode-000 file, 50 MB YAML).
 import { open } from 'node:fs/promises';
 import { CpaError } from '../errors.ts';
-import type { Files } from '../deps.ts';
+import type { Files } from '../ports.ts';
 
 /** Default bound of one read: 1 MiB, the size limit of a ConfigMap (where an in-cluster config lives). */
 export const MAX_FILE_BYTES = 1024 * 1024;

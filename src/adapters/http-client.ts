@@ -3,7 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { HttpOutcome, HttpRequestSpec, HttpRequester } from '../hooks/types.ts';
+import type { HttpOutcome, HttpRequester, HttpRequestSpec } from '../ports.ts';
 
 /** Go's http.Client stops after this many redirects. */
 const MAX_REDIRECTS = 10;

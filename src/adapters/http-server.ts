@@ -4,8 +4,8 @@ import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { ApiRequest, ApiResponse, ServeHttp, ServerHandle } from '../deps.ts';
 import { CpaError } from '../errors.ts';
+import type { ApiRequest, ApiResponse, ServeHttp, ServerHandle } from '../ports.ts';
 
 type Handle = (request: ApiRequest) => Promise<ApiResponse>;
 
@@ -115,9 +115,19 @@ async function answer(
 ): Promise<void> {
   // Bodies are ignored, but they must be read for the connection to carry another request.
   req.resume();
+  // A client that leaves before its answer cancels the cycle it asked for (queued or running).
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) gone.abort();
+  });
   const target = parseRequestTarget(req.url ?? '/');
-  const response =
-    target === null ? BAD_REQUEST : await callHandle(handle, { method: req.method ?? 'GET', ...target });
+  const request = target && {
+    method: req.method ?? 'GET',
+    ...target,
+    headers: headersOf(req),
+    signal: gone.signal,
+  };
+  const response = request === null ? BAD_REQUEST : await callHandle(handle, request);
   const socket = res.socket;
   if (res.destroyed || socket === null || socket.destroyed) return; // the client left while the cycle ran
   const closing = state.closing;
@@ -133,6 +143,15 @@ async function answer(
   await sent;
   // During shutdown, wait until the socket is gone so close() can end every other one safely.
   if (closing && !socket.destroyed) await new Promise((resolve) => socket.once('close', resolve));
+}
+
+/** Node's headers with repeated ones joined (only set-cookie arrives as a list). */
+function headersOf(req: http.IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }
 
 async function callHandle(handle: Handle, request: ApiRequest): Promise<ApiResponse> {

@@ -1,4 +1,4 @@
-// Loads the kube chunk (dist/kubectl-cpa-kube.cjs: src/kube/connect.ts with @kubernetes/client-node), which
+// Loads the kube chunk (dist/kubectl-cpa-kube.cjs: src/adapters/kube-connect.ts with client-node), which
 // scripts/build.mjs keeps out of the main script: parsing those 4 MB made every command, even `version`,
 // start 2.5× slower than kubectl. Bundled into the main script only; it runs when a command first connects
 // to a cluster. In a single executable the chunk is a SEA asset, otherwise a file next to the main script.
@@ -10,8 +10,8 @@ import { compileFunction } from 'node:vm';
 /** The chunk's file name, in dist/ and as the SEA asset key (scripts/package.ts). */
 export const KUBE_CHUNK = 'kubectl-cpa-kube.cjs';
 
-/** What src/kube/connect.ts exports; the chunk is that module compiled to CommonJS. */
-export type KubeChunk = typeof import('../kube/connect.ts');
+/** What src/adapters/kube-connect.ts exports; the chunk is that module compiled to CommonJS. */
+export type KubeChunk = typeof import('./kube-connect.ts');
 
 /** Loads and runs the chunk. `mainFile` is the main script's __filename (the chunk sits beside it). */
 export function loadKubeChunk(mainFile: string): KubeChunk {

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa, type Result } from 'execa';
-import type { ProcessOutcome, ProcessRunner, ProcessSpec } from '../hooks/types.ts';
+import type { ProcessOutcome, ProcessRunner, ProcessSpec } from '../ports.ts';
 
 /**
  * After the group was killed, how long to wait for stdout/stderr to close before giving up on them. Only a

@@ -1,11 +1,24 @@
 // What one cycle needs, built once per `run` and shared by the loop and the REST API.
 import type { Config, ScaleTargetRef } from '../config/types.ts';
-import type { Clock } from '../deps.ts';
 import type { MethodContext } from '../hooks/execute.ts';
-import type { KubeClient } from '../kube/types.ts';
-import type { Logger } from '../log/events.ts';
+import type { Logger } from '../logger/events.ts';
+import type { Clock, KubeClient } from '../ports.ts';
 import type { Recommendation } from './stabilize.ts';
 import type { CycleReport } from './types.ts';
+
+/** Floor of a cycle's Kubernetes call timeout: a slow but healthy API server answers well within it. */
+const KUBE_CALL_MIN_MS = 2_000;
+/** Ceiling: the transport's own hang guard. */
+const KUBE_CALL_MAX_MS = 30_000;
+
+/**
+ * How long one Kubernetes call of a cycle may take: one interval, within [2 s, 30 s]. An answer later than
+ * the next tick is worth less than a fresh try, and a hung API server then costs the loop about one
+ * interval per call instead of 30 s (hostile testing: a black-holed server stalled the loop for minutes).
+ */
+export function kubeCallTimeoutMs(intervalMs: number): number {
+  return Math.min(KUBE_CALL_MAX_MS, Math.max(KUBE_CALL_MIN_MS, intervalMs));
+}
 
 /** State that survives between cycles: the stabilisation window and failure count. */
 export interface AutoscalerState {

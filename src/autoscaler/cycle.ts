@@ -1,8 +1,8 @@
 // The ONE pipeline: target → scale → metrics → evaluate → decide → scale. The loop, the REST API and the
 // demo all call runCycle; nothing else walks these steps.
 import { describeError } from '../errors.ts';
-import type { KubeObject, ResolvedTarget, Scale } from '../kube/types.ts';
-import type { Stage } from '../log/events.ts';
+import type { Stage } from '../logger/events.ts';
+import type { KubeObject, ResolvedTarget, Scale } from '../ports.ts';
 import type { CycleContext } from './context.ts';
 import type { CycleReport, RunType, StopAfter } from './types.ts';
 import { decide } from './decide.ts';

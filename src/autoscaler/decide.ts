@@ -1,5 +1,5 @@
 // The scaling decision (CPA §5.1–5.4) as a chain of small pure steps, each adding a reason code.
-import type { ReasonCode } from '../log/events.ts';
+import type { ReasonCode } from '../logger/events.ts';
 import type { Decision } from './types.ts';
 import { stabilize, type Recommendation } from './stabilize.ts';
 

@@ -1,5 +1,5 @@
 // The evaluate stage (CPA §4.4): user logic turns the metrics into a raw replica count.
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../ports.ts';
 import type { CycleContext } from './context.ts';
 import type { ResourceMetric, RunType } from './types.ts';
 import { evaluateInfo, seedEvaluateInput } from './payloads.ts';

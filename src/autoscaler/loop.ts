@@ -1,7 +1,8 @@
 // The autoscaling loop (CPA §3.1–3.2): wait for the startTime boundary, then tick at a fixed rate anchored
 // to it. Cycles never overlap; a cycle longer than the interval makes the next one start at once and the
-// missed ticks collapse into that one, like Go's ticker.
-import type { Clock } from '../deps.ts';
+// missed ticks collapse into that one, like Go's ticker. REST API cycles share the loop's turn through
+// CycleLock, which lets a tick go first so that requests can never starve the loop.
+import type { Clock } from '../ports.ts';
 
 /** Milliseconds until the next multiple of `startTimeMs` since the epoch, in (0, startTimeMs]; 0 disables alignment. */
 export function startDelayMs(nowMs: number, startTimeMs: number): number {
@@ -44,14 +45,60 @@ export async function runLoop(options: LoopOptions): Promise<void> {
   }
 }
 
-/** Serialises calls so that the loop and REST API requests never run cycles concurrently. */
-export function serialize<A extends unknown[], R>(
-  fn: (...args: A) => Promise<R>,
-): (...args: A) => Promise<R> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (...args: A) => {
-    const run = tail.then(() => fn(...args));
-    tail = run.catch(() => undefined);
-    return run;
-  };
+/** Who asks for a cycle: the loop's own tick, or a REST API request. */
+export type CycleTurn = 'tick' | 'request';
+
+/** Why a cycle that was still waiting never ran: its caller aborted. */
+export class CycleCancelledError extends Error {
+  constructor() {
+    super('failed to run the cycle: cancelled while waiting for its turn');
+    this.name = 'CycleCancelledError';
+  }
+}
+
+/**
+ * Runs cycles one at a time, so the loop and REST API requests never overlap. A waiting tick goes before
+ * every waiting request: however many requests queue, the loop waits for at most the one cycle running.
+ */
+export class CycleLock {
+  #busy = false;
+  readonly #ticks: (() => void)[] = [];
+  readonly #requests: (() => void)[] = [];
+
+  /** Runs `fn` when its turn comes; rejects with CycleCancelledError if `signal` aborts before that. */
+  async run<R>(turn: CycleTurn, fn: () => Promise<R>, signal?: AbortSignal): Promise<R> {
+    await this.#acquire(turn === 'tick' ? this.#ticks : this.#requests, signal);
+    try {
+      return await fn();
+    } finally {
+      this.#release();
+    }
+  }
+
+  #acquire(queue: (() => void)[], signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new CycleCancelledError());
+    if (!this.#busy) {
+      this.#busy = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = (): void => {
+        queue.splice(queue.indexOf(grant), 1);
+        reject(new CycleCancelledError());
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      queue.push(grant);
+    });
+  }
+
+  #release(): void {
+    // The lock passes straight to the next in line, so nobody can slip in between.
+    const next = this.#ticks.shift() ?? this.#requests.shift();
+    if (next === undefined) this.#busy = false;
+    else next();
+  }
 }

@@ -1,6 +1,6 @@
 // The metric stage (CPA §4.2): per-resource runs the metric method once with the target, per-pod once per
 // pod selected by the scale subresource's selector, concurrently but reported in pod order.
-import type { KubeObject, Scale } from '../kube/types.ts';
+import type { KubeObject, Scale } from '../ports.ts';
 import type { CycleContext } from './context.ts';
 import type { ResourceMetric, RunType } from './types.ts';
 import { metricInfo, resourceMetric, seedMetricInput } from './payloads.ts';

@@ -1,7 +1,7 @@
 // What user logic receives on stdin (or in the HTTP request), byte-compatible with CPA v2.12.2 (§4) and,
 // for the seed format, with v0.8.0 (§9.2). Existing CPA scripts must run unchanged, so field names, their
 // order and Go's JSON escaping are reproduced here.
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../ports.ts';
 import type { ResourceMetric, RunType } from './types.ts';
 import type { ScaleTargetRef } from '../config/types.ts';
 

@@ -2,7 +2,7 @@
 // The PATCH carries the resourceVersion that was read, so a concurrent writer causes a 409; we then read
 // the scale again, re-decide against the fresh count and try again (up to PATCH_ATTEMPTS in all).
 import { KubeError, describeError } from '../errors.ts';
-import type { KubeObject, ResolvedTarget, Scale } from '../kube/types.ts';
+import type { KubeObject, ResolvedTarget, Scale } from '../ports.ts';
 import type { CycleContext } from './context.ts';
 import type { Decision, RunType } from './types.ts';
 import { redecide } from './decide.ts';
@@ -86,6 +86,9 @@ export async function applyDecision(
       );
     }
   }
+  // A user who scaled to 0 while we decided (seen on the 409 re-read) switched autoscaling off: like any
+  // disabled target, no postScale (CPA §5.2).
+  if (applied.action === 'disabled') return { decision: applied, scaled };
   await callHook('postScale', ctx.config.hooks.postScale, payload, {
     ...io,
     context: `${CONTEXT}: failed to run post-scaling hook`,

@@ -1,7 +1,7 @@
 // Calling user logic from the pipeline: one place that turns a HookResult into either output or a StepError.
 import { callMethod, describeFailure, type MethodContext } from '../hooks/execute.ts';
 import type { Method } from '../config/types.ts';
-import type { Logger, Stage } from '../log/events.ts';
+import type { Logger, Stage } from '../logger/events.ts';
 
 /** A failed pipeline step; `message` is the whole chain the user sees. */
 export class StepError extends Error {

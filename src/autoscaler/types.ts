@@ -1,5 +1,5 @@
 // Data carried through one autoscaling cycle, with CPA's JSON field names where user logic sees them.
-import type { ReasonCode, Stage } from '../log/events.ts';
+import type { ReasonCode, Stage } from '../logger/events.ts';
 
 /** CPA's ResourceMetric: both keys omitted when empty. */
 export interface ResourceMetric {

@@ -1,7 +1,7 @@
 // `kubectl cpa completion bash|zsh|fish`: prints a completion script for kubectl-cpa.
 import type { Command } from 'commander';
-import type { Deps } from '../deps.ts';
 import { UsageError } from '../errors.ts';
+import type { Deps } from '../ports.ts';
 import { bashScript, fishScript, zshScript, type CompletionCommand } from './completion-scripts.ts';
 
 /** The command tree reduced to names, descriptions and long/short flags. */

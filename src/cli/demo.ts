@@ -1,10 +1,10 @@
 // `kubectl cpa demo`: the README's main-job command; everything happens in an embedded sandbox API.
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.ts';
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../ports.ts';
 import { UsageError } from '../errors.ts';
 import type { DemoOptions } from '../demo/demo.ts';
-import type { CommandState } from './program.ts';
+import type { CommandState } from './state.ts';
 
 const HELP_AFTER = `
 The demo needs no cluster: it starts the sandbox (an embedded Kubernetes API on 127.0.0.1), creates the
@@ -51,7 +51,6 @@ export function registerDemo(program: Command, deps: Deps, state: CommandState):
     .action(async (raw: RawDemoFlags) => {
       const options = validateDemoFlags(raw);
       const { runDemo } = await import('../demo/demo.ts');
-      const { startSandbox } = await import('../sandbox/server.ts');
-      state.exitCode = await runDemo(deps, options, startSandbox);
+      state.exitCode = await runDemo(deps, options);
     });
 }

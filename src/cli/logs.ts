@@ -1,12 +1,14 @@
 // `kubectl cpa logs NAME`: flags → validate → connect → find pods → stream (raw lines or decisions).
 import type { Command } from 'commander';
-import type { Deps } from '../deps.ts';
 import { CpaError, UsageError } from '../errors.ts';
 import { parseDuration } from '../config/duration.ts';
 import { streamLogs } from '../logs/follow.ts';
 import { findPods, parseLogSource, type LogSource } from '../logs/pods.ts';
 import { decisionPrinter, rawPrinter } from '../logs/printers.ts';
-import type { CommandState } from './program.ts';
+import type { Deps } from '../ports.ts';
+import { useColor } from '../status/colour.ts';
+import { addKubeFlags, kubeOptions } from './kube-flags.ts';
+import type { CommandState } from './state.ts';
 
 /** Raw options as commander delivers them. */
 export interface RawLogsFlags {
@@ -90,15 +92,13 @@ export function validateLogsFlags(name: string, raw: RawLogsFlags): LogsFlags {
 
 /** Registers `logs NAME`. */
 export function registerLogs(program: Command, deps: Deps, state: CommandState): void {
-  program
+  const command = program
     .command('logs')
     .description(
       'Print the logs of an autoscaler: the pod of a CustomPodAutoscaler, or the pods of a Deployment',
     )
-    .argument('<NAME>', 'CustomPodAutoscaler name, deployment/NAME or pod/NAME')
-    .option('-n, --namespace <NS>', 'namespace (default: from the kube context)')
-    .option('--kubeconfig <FILE>', 'path to the kubeconfig file to use')
-    .option('--context <NAME>', 'kubeconfig context to use')
+    .argument('<NAME>', 'CustomPodAutoscaler name, deployment/NAME or pod/NAME');
+  addKubeFlags(command, { namespace: 'namespace (default: from the kube context)' })
     .option('-f, --follow', 'stream new lines; follows the autoscaler pod when the operator recreates it')
     .option('--since <DURATION>', 'only lines newer than this, e.g. 10m, 1h')
     .option('--tail <N>', 'only the last N lines of each pod (-1: all)')
@@ -118,11 +118,7 @@ function describe(source: LogSource): string {
 
 /** The whole `logs` command; returns the exit code. */
 async function logs(deps: Deps, flags: LogsFlags): Promise<number> {
-  const kube = await deps.connectKube({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    namespace: flags.namespace,
-  });
+  const kube = await deps.connectKube(kubeOptions(flags));
   const abort = new AbortController();
   const unregister = deps.onShutdownSignal(() => abort.abort());
   try {
@@ -130,12 +126,11 @@ async function logs(deps: Deps, flags: LogsFlags): Promise<number> {
     if (stream === undefined)
       throw new CpaError('failed to read logs: this cluster connection cannot stream');
     const namespace = flags.namespace ?? kube.namespace;
-    const noColor = (deps.env.NO_COLOR ?? '') !== '';
     const printer = {
       out: deps.out,
       err: deps.err,
       timestamps: flags.timestamps,
-      color: deps.out.isTTY && !noColor,
+      color: useColor(deps.env, deps.out.isTTY),
     };
     const sink = flags.decisions
       ? decisionPrinter({ ...printer, clock: deps.clock, signal: abort.signal, idleMs: IDLE_MS })

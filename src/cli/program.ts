@@ -1,6 +1,6 @@
 // The `kubectl cpa` command tree. Each subcommand registers itself from its own module.
 import { Command } from 'commander';
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../ports.ts';
 import { registerRun } from './run.ts';
 import { registerStatus } from './status.ts';
 import { registerVersion } from './version.ts';
@@ -8,11 +8,7 @@ import { registerCompletion } from './completion.ts';
 import { registerLogs } from './logs.ts';
 import { registerSandbox } from './sandbox.ts';
 import { registerDemo } from './demo.ts';
-
-/** Mutable result of a command: its exit code (commands that fail without an error set it). */
-export interface CommandState {
-  exitCode: number;
-}
+import type { CommandState } from './state.ts';
 
 /** Builds the program with output going through Deps and errors thrown instead of exiting. */
 export function buildProgram(deps: Deps, state: CommandState): Command {

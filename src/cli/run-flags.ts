@@ -1,7 +1,7 @@
 // `kubectl cpa run` flags: parsed and validated as a whole (every problem reported at once) before anything runs.
 import { UsageError } from '../errors.ts';
 import { parseDuration } from '../config/duration.ts';
-import type { LogFormat } from '../log/logger.ts';
+import type { LogFormat } from '../logger/logger.ts';
 
 /** Raw options as commander delivers them. */
 export interface RawRunFlags {
@@ -16,6 +16,8 @@ export interface RawRunFlags {
   apiAddr?: string;
   /** commander turns `--no-api` into `api: false`. */
   api?: boolean;
+  apiTokenFile?: string;
+  apiInsecure?: boolean;
   v?: string;
   logFormat?: string;
   sandbox?: boolean;
@@ -34,6 +36,10 @@ export interface RunFlags {
   intervalMs?: number;
   /** undefined: from config; null: --no-api. */
   apiAddr?: { host: string; port: number } | null;
+  /** `--api-token-file`: the REST API's bearer token, overriding apiConfig.tokenFile. */
+  apiTokenFile?: string;
+  /** `--api-insecure`: allow a non-loopback REST API address without a token. */
+  apiInsecure?: boolean;
   verbosity?: number;
   logFormat: LogFormat;
   /** `--sandbox`: run against an embedded sandbox API started in-process. */
@@ -73,6 +79,12 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
     apiAddr = parseHostPort(raw.apiAddr) ?? undefined;
     if (!apiAddr) problems.push(`--api-addr: "${raw.apiAddr}" is not HOST:PORT (e.g. 127.0.0.1:5000, :8080)`);
   }
+  if (raw.apiTokenFile !== undefined && raw.apiTokenFile.trim() === '')
+    problems.push('--api-token-file: must name a file');
+  if (raw.api === false && (raw.apiTokenFile !== undefined || raw.apiInsecure === true))
+    problems.push(
+      '--api-token-file and --api-insecure configure the REST API; they cannot be used with --no-api',
+    );
   let verbosity: number | undefined;
   if (raw.v !== undefined) {
     verbosity = Number(raw.v);
@@ -99,6 +111,8 @@ export function validateRunFlags(dirArg: string | undefined, raw: RawRunFlags): 
     dryRun: raw.dryRun ?? false,
     intervalMs,
     apiAddr,
+    apiTokenFile: raw.apiTokenFile,
+    apiInsecure: raw.apiInsecure ?? false,
     verbosity,
     logFormat: logFormat as LogFormat,
     sandbox: raw.sandbox ?? false,

@@ -1,19 +1,15 @@
-// `kubectl cpa run`: options → validate → load config → connect → one cycle (--once) or the loop + API.
+// `kubectl cpa run`: flags → validate → the runner prepares (config, connection, target, namespace) and
+// runs (one cycle with --once, else the loop and the REST API). This module parses and prints, nothing more.
 import type { Command } from 'commander';
-import type { Deps } from '../deps.ts';
-import { ConfigError } from '../errors.ts';
-import { runCycle } from '../autoscaler/cycle.ts';
-import { serve } from '../autoscaler/service.ts';
-import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
-import type { CpaKubeClient } from '../kube/client.ts';
-import type { Config, ScaleTargetRef } from '../config/types.ts';
-import type { Logger } from '../log/events.ts';
 import { parseAllDocuments } from 'yaml';
-import type { Obj } from '../sandbox/types.ts';
-import { createLogger } from '../log/logger.ts';
-import { cycleContext } from './cycle-context.ts';
-import type { CommandState } from './program.ts';
-import { loadRunConfig } from './run-config.ts';
+import { createLogger } from '../logger/logger.ts';
+import type { Deps } from '../ports.ts';
+import { prepareRun } from '../runner/prepare.ts';
+import { runPrepared } from '../runner/serve.ts';
+import { openSandbox, type OpenedSandbox } from '../sandbox/start.ts';
+import type { Obj } from '../sandbox/wire/json.ts';
+import { addKubeFlags } from './kube-flags.ts';
+import type { CommandState } from './state.ts';
 import { validateRunFlags, type RawRunFlags, type RunFlags } from './run-flags.ts';
 
 const HELP_AFTER = `
@@ -30,7 +26,7 @@ Examples:
 
 /** Registers `run [DIR]`. */
 export function registerRun(program: Command, deps: Deps, state: CommandState): void {
-  program
+  const command = program
     .command('run')
     .description('Run a Custom Pod Autoscaler loop against the current kube context')
     .argument('[DIR]', 'autoscaler directory: config.yaml, scripts, optional Dockerfile', '.')
@@ -38,15 +34,18 @@ export function registerRun(program: Command, deps: Deps, state: CommandState): 
     .option(
       '--target <KIND/NAME>',
       'scale target: deploy/web, sts/db, apps/v1/StatefulSet/db (overrides scaleTargetRef)',
-    )
-    .option('-n, --namespace <NS>', 'namespace of the target (overrides the config namespace)')
-    .option('--kubeconfig <FILE>', 'path to the kubeconfig file to use')
-    .option('--context <NAME>', 'kubeconfig context to use')
+    );
+  addKubeFlags(command, { namespace: 'namespace of the target (overrides the config namespace)' })
     .option('--once', 'run one cycle and exit: 0 if it succeeded, 1 if it failed')
     .option('--dry-run', 'run metric, evaluate and hooks but never patch the target; log what would change')
     .option('--interval <DURATION>', 'time between cycles, e.g. 15s, 500ms, 1m (overrides interval)')
     .option('--api-addr <HOST:PORT>', 'address of the REST API (default 127.0.0.1:5000)')
     .option('--no-api', 'do not start the REST API')
+    .option('--api-token-file <FILE>', 'REST API requests need "Authorization: Bearer <token in FILE>"')
+    .option(
+      '--api-insecure',
+      'allow a non-loopback --api-addr without a token (anyone reaching it can scale)',
+    )
     .option('-v, --v <N>', 'log verbosity 0-4 (overrides logVerbosity)')
     .option('--log-format <FORMAT>', 'text or json (one JSON object per line)', 'text')
     .option(
@@ -62,158 +61,41 @@ export function registerRun(program: Command, deps: Deps, state: CommandState): 
 /** The whole `run` command; returns the exit code. */
 async function run(deps: Deps, dir: string, raw: RawRunFlags): Promise<number> {
   const flags = validateRunFlags(dir, raw);
-  const parsedTarget = flags.target === undefined ? undefined : parseTargetFlag(flags.target);
-  const flagRef = parsedTarget?.form === 'ref' ? parsedTarget.ref : undefined;
-  const { config, notes, absDir, namespaceSet } = await loadRunConfig(deps, flags, flagRef);
-  const verbosity = flags.verbosity ?? config.logVerbosity;
-  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity, format: flags.logFormat });
-  for (const note of notes) logger.log({ kind: 'info', level: 1, message: note });
-  if (config.kubernetesMetricSpecs !== null) {
-    throw new ConfigError('kubernetesMetricSpecs is not supported yet by kubectl-cpa', [], {
-      hint: 'remove kubernetesMetricSpecs (gather the numbers in your metric script instead) until support lands',
-    });
-  }
-  if (!config.scaleTargetRef && parsedTarget?.form !== 'lookup') {
-    throw new ConfigError(
-      'no scale target: set scaleTargetRef in the config, the scaleTargetRef environment variable, or --target',
-      [],
-      { hint: 'e.g. kubectl cpa run DIR --target deployment/web' },
-    );
-  }
-  const sandbox = flags.sandbox ? await startRunSandbox(deps, flags) : undefined;
+  const sandbox = flags.sandbox ? await openRunSandbox(deps, flags) : undefined;
   try {
-    const kubeconfig = sandbox?.kubeconfig ?? flags.kubeconfig;
-    return await connected(
-      deps,
-      { ...flags, kubeconfig },
-      { config, logger, absDir, namespaceSet, parsedTarget },
-    );
+    const prepared = await prepareRun(deps, {
+      dir: flags.dir,
+      configFile: flags.configFile,
+      target: flags.target,
+      namespace: flags.namespace,
+      intervalMs: flags.intervalMs,
+      apiAddr: flags.apiAddr,
+      kubeconfig: sandbox?.kubeconfigPath ?? flags.kubeconfig,
+      context: flags.context,
+      env: deps.env,
+    });
+    const verbosity = flags.verbosity ?? prepared.config.logVerbosity;
+    const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity, format: flags.logFormat });
+    for (const note of prepared.notes) logger.log({ kind: 'info', level: 1, message: note });
+    return await runPrepared(deps, prepared, {
+      logger,
+      once: flags.once,
+      dryRun: flags.dryRun,
+      tokenFile: flags.apiTokenFile,
+      insecure: flags.apiInsecure,
+    });
   } finally {
     await sandbox?.close();
   }
 }
 
-/** What `run` has settled before it connects. */
-interface Prepared {
-  config: Config;
-  logger: Logger;
-  absDir: string;
-  namespaceSet: boolean;
-  parsedTarget: ParsedTarget | undefined;
-}
-
-/** Connects to the cluster, resolves the target and runs. */
-async function connected(deps: Deps, flags: RunFlags, prepared: Prepared): Promise<number> {
-  const { config, logger, absDir, namespaceSet, parsedTarget } = prepared;
-  const options = { kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace };
-  const kube = await deps.connectKube(options);
-  try {
-    const target =
-      parsedTarget?.form === 'lookup' ? await lookupTarget(kube.client, parsedTarget) : config.scaleTargetRef;
-    if (!target) throw new ConfigError('no scale target');
-    const namespace = namespaceSet ? config.namespace : kube.namespace;
-    logger.log({
-      kind: 'info',
-      level: 1,
-      message: `using context "${kube.context}" (${kube.server}), namespace "${namespace}"`,
-    });
-    const resolved = { ...config, scaleTargetRef: target, namespace };
-    return await runWith(deps, flags, resolved, logger, kube.client, absDir);
-  } finally {
-    kube.client.close();
-  }
-}
-
-/** `run --sandbox`: an in-process sandbox with DIR/deployment.yaml loaded; its kubeconfig in a scratch dir. */
-async function startRunSandbox(
-  deps: Deps,
-  flags: RunFlags,
-): Promise<{ kubeconfig: string; close(): Promise<void> }> {
-  const { startSandbox } = await import('../sandbox/server.ts');
-  const sandbox = await startSandbox({ clock: deps.clock, startDelayMs: 300 });
-  const scratch = await deps.scratch.makeDir('kubectl-cpa-sandbox-');
-  const kubeconfig = `${scratch}/kubeconfig`;
-  await deps.scratch.writeText(kubeconfig, sandbox.kubeconfig);
-  const manifests = await deps.files.readText(`${flags.dir}/deployment.yaml`);
-  const loaded =
-    manifests === null ? [] : sandbox.core.load(parseAllDocuments(manifests).map((d) => d.toJSON() as Obj));
+/** `run --sandbox`: openSandbox with DIR/deployment.yaml (if any) loaded; its kubeconfig in scratch space. */
+async function openRunSandbox(deps: Deps, flags: RunFlags): Promise<OpenedSandbox> {
+  const text = await deps.files.readText(`${flags.dir}/deployment.yaml`);
+  const manifests = text === null ? [] : parseAllDocuments(text).map((d) => d.toJSON() as Obj);
+  const sandbox = await openSandbox(deps, { startDelayMs: 300, manifests });
   deps.err.write(
-    `sandbox ready at ${sandbox.url}${loaded.length > 0 ? ` with ${flags.dir}/deployment.yaml loaded` : ''}\n`,
+    `sandbox ready at ${sandbox.url}${sandbox.loaded.length > 0 ? ` with ${flags.dir}/deployment.yaml loaded` : ''}\n`,
   );
-  return {
-    kubeconfig,
-    close: async () => {
-      await sandbox.close();
-      await deps.scratch.remove(scratch);
-    },
-  };
-}
-
-/** Finds apiVersion and kind for a kubectl resource word given to --target (`wk/w`, `rollouts.argoproj.io/r`). */
-async function lookupTarget(
-  client: CpaKubeClient,
-  parsed: Extract<ParsedTarget, { form: 'lookup' }>,
-): Promise<ScaleTargetRef> {
-  const found = await client.lookupResource(parsed.resource, {
-    group: parsed.group,
-    version: parsed.version,
-  });
-  return { apiVersion: found.apiVersion, kind: found.kind, name: parsed.name };
-}
-
-/** Runs one cycle (--once) or the loop with the REST API, once the target is known. */
-async function runWith(
-  deps: Deps,
-  flags: RunFlags,
-  config: Config & { scaleTargetRef: ScaleTargetRef },
-  logger: Logger,
-  client: CpaKubeClient,
-  absDir: string,
-): Promise<number> {
-  const abort = new AbortController();
-  const unregisterKube = closeKubeOnShutdown(deps, client);
-  const ctx = cycleContext(deps, {
-    config,
-    client,
-    logger,
-    absDir,
-    dryRun: flags.dryRun,
-    signal: abort.signal,
-  });
-  try {
-    if (!flags.once) {
-      await serve(ctx, deps, abort);
-      return 0;
-    }
-    const unregister = deps.onShutdownSignal(() => abort.abort());
-    try {
-      const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
-      return report.error ? 1 : 0;
-    } finally {
-      unregister();
-    }
-  } finally {
-    unregisterKube();
-  }
-}
-
-/** How long API calls in flight may still finish after SIGINT/SIGTERM (a scale PATCH, the last record). */
-const SHUTDOWN_GRACE_MS = 2_000;
-
-/**
- * On the first signal, API calls still running get SHUTDOWN_GRACE_MS to finish; then, or at once on a second
- * signal, the client is closed so a hung API server cannot hold the process for its request timeouts.
- */
-function closeKubeOnShutdown(deps: Deps, client: CpaKubeClient): () => void {
-  let signals = 0;
-  const graceOver = new AbortController();
-  const unregister = deps.onShutdownSignal(() => {
-    signals += 1;
-    if (signals > 1) return client.close();
-    void deps.clock.sleep(SHUTDOWN_GRACE_MS, graceOver.signal).then(() => client.close());
-  });
-  return () => {
-    unregister();
-    graceOver.abort();
-  };
+  return sandbox;
 }

@@ -6,11 +6,11 @@ import type { Command } from 'commander';
 import { parse, parseAllDocuments } from 'yaml';
 import { PYTHON_EXAMPLE } from '../demo/example.ts';
 import { parseDuration } from '../config/duration.ts';
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../ports.ts';
 import { ConfigError, UsageError } from '../errors.ts';
-import type { SandboxHandle, StartSandboxOptions } from '../sandbox/server.ts';
-import type { Obj } from '../sandbox/types.ts';
-import type { CommandState } from './program.ts';
+import { openSandbox, type StartSandbox } from '../sandbox/start.ts';
+import type { Obj } from '../sandbox/wire/json.ts';
+import type { CommandState } from './state.ts';
 
 /** Raw options as commander delivers them. */
 export interface RawSandboxFlags {
@@ -30,8 +30,8 @@ export interface SandboxFlags {
   readyDelayMs: number;
 }
 
-/** Starts a sandbox; Deps-like seam so tests and `run --sandbox` can share the command's wiring. */
-export type StartSandbox = (options: StartSandboxOptions) => Promise<SandboxHandle>;
+/** Starts the HTTPS sandbox under openSandbox; a seam for tests. */
+export type { StartSandbox } from '../sandbox/start.ts';
 
 const DEFAULT_KUBECONFIG = 'sandbox.kubeconfig';
 const DEFAULT_READY_DELAY = '500ms';
@@ -138,29 +138,28 @@ export function registerSandbox(
     .addHelpText('after', HELP_AFTER)
     .action(async (raw: RawSandboxFlags) => {
       const flags = validateSandboxFlags(raw, deps.cwd);
-      const starter =
-        start ?? (async (o: StartSandboxOptions) => (await import('../sandbox/server.ts')).startSandbox(o));
-      state.exitCode = await runSandbox(deps, flags, starter);
+      state.exitCode = await runSandbox(deps, flags, start);
     });
 }
 
 /** The whole command once flags are valid; resolves with the exit code after a shutdown signal. */
-export async function runSandbox(deps: Deps, flags: SandboxFlags, start: StartSandbox): Promise<number> {
+export async function runSandbox(deps: Deps, flags: SandboxFlags, start?: StartSandbox): Promise<number> {
   const example =
     flags.example === undefined ? undefined : await loadExample(deps, flags.example, import.meta.url);
   let stop: (signal: string) => void = () => {};
   const stopped = new Promise<string>((resolveStop) => (stop = resolveStop));
   const unregister = deps.onShutdownSignal((signal) => stop(signal));
   try {
-    const sandbox = await start({
-      clock: deps.clock,
+    const sandbox = await openSandbox(deps, {
       port: flags.port,
       startDelayMs: flags.readyDelayMs,
       stateFile: flags.stateFile,
       kubeconfigOut: flags.kubeconfigOut,
+      manifests: example?.manifests,
+      start,
     });
     try {
-      const loaded = example === undefined ? [] : sandbox.core.load(example.manifests);
+      const loaded = sandbox.loaded;
       deps.err.write(
         `sandbox ready at ${sandbox.url} (Kubernetes v1.37 API; pods Ready after ${flags.readyDelayMs}ms)\n`,
       );

@@ -1,6 +1,6 @@
 // `kubectl cpa version`: the plugin's version and the Node runtime it runs on.
 import type { Command } from 'commander';
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../ports.ts';
 
 /** Registers `version [-o json]`. */
 export function registerVersion(program: Command, deps: Deps): void {

@@ -78,9 +78,12 @@ export function checkEnum<T extends string>(
   return undefined;
 }
 
-/** True for a plain key/value mapping (not a list, not null). */
+/** True for a plain key/value mapping (not a list, not null, not a decoded !!omap, !!set, !!binary or timestamp). */
 export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  if (typeof value !== 'object' || value === null) return false;
+  // YAML 1.1 tags decode to Map, Set, Uint8Array or Date, whose entries Object.entries cannot see.
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Reads a mapping and reports every key outside `allowed`. `what` names the mapping in the type error. */

@@ -6,7 +6,6 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Top-level defaults, in CPA's key names and units (ms for interval/startTime, s for windows). */
 export const DEFAULTS = {
-  namespace: 'default',
   interval: 15_000,
   startTime: 1,
   minReplicas: 1,

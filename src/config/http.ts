@@ -80,7 +80,14 @@ function checkHeaders(r: Report, at: At, value: unknown): Record<string, string>
       ok = false;
     }
     if (text === undefined) ok = false;
-    else headers[name] = text;
+    // Defined, not assigned: `headers['__proto__'] = text` would set the prototype and drop the header.
+    else
+      Object.defineProperty(headers, name, {
+        value: text,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return ok ? headers : undefined;
 }

@@ -91,7 +91,11 @@ export function show(value: unknown): string {
   let text: string;
   if (value === undefined) text = 'nothing';
   else if (value instanceof Date) text = `timestamp ${value.toISOString()}`;
-  else if (typeof value === 'bigint') text = String(value);
+  // JSON would print null for these, and {} for the YAML 1.1 collections below.
+  else if (typeof value === 'bigint' || typeof value === 'number') text = String(value);
+  else if (value instanceof Map) text = 'a YAML !!omap or !!pairs';
+  else if (value instanceof Set) text = 'a YAML !!set';
+  else if (value instanceof Uint8Array) text = `YAML !!binary data (${value.length} bytes)`;
   else {
     try {
       text = JSON.stringify(value) ?? String(value);

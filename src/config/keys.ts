@@ -67,7 +67,15 @@ export const HTTP_FIELDS = [
   'clientCert',
   'clientKey',
 ] as const;
-/** Keys of `apiConfig`. */
-export const API_FIELDS = ['enabled', 'useHTTPS', 'host', 'port', 'certFile', 'keyFile'] as const;
+/** Keys of `apiConfig`: CPA's six plus our `tokenFile`. */
+export const API_FIELDS = [
+  'enabled',
+  'useHTTPS',
+  'host',
+  'port',
+  'certFile',
+  'keyFile',
+  'tokenFile',
+] as const;
 /** Keys of `scaleTargetRef`. */
 export const TARGET_FIELDS = ['apiVersion', 'kind', 'name'] as const;

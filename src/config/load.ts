@@ -31,11 +31,15 @@ export interface LoadInput {
   flags?: ConfigFlags;
   /** In-image path → local path (from the Dockerfile), applied to shell entrypoints and arguments. */
   imagePaths?: ReadonlyMap<string, string>;
+  /**
+   * What running the config needs beyond a valid file, checked with the rest so every problem shows at once:
+   * a scale target (unless `--target` names one to look up) and no feature kubectl-cpa lacks yet.
+   */
+  forRun?: { targetLookedUp: boolean };
 }
 
 /** A valid configuration with notes worth showing, or every problem found. */
-export type LoadResult =
-  { ok: true; config: Config; notes: string[]; namespaceSet: boolean } | { ok: false; issues: ConfigIssue[] };
+export type LoadResult = { ok: true; config: Config; notes: string[] } | { ok: false; issues: ConfigIssue[] };
 
 /** Parses, merges, normalises and validates a configuration (file + env + flags) into a Config. */
 export function loadConfig(input: LoadInput): LoadResult {
@@ -69,9 +73,31 @@ export function loadConfig(input: LoadInput): LoadResult {
   const config = buildConfig(entries, { format, mixed, fileOrigin: origin }, r);
   applyApiFlag(config, input.flags?.apiAddr, r);
   if (input.imagePaths !== undefined) applyImagePaths(config, input.imagePaths, r);
+  if (input.forRun !== undefined) checkRunnable(config, entries, { ...input.forRun, fileOrigin: origin }, r);
   if (r.issues.length > 0) return { ok: false, issues: inFileOrder(r.issues) };
-  // Without a namespace from flag, env or file, `run` uses the kube context's, as kubectl does.
-  return { ok: true, config, notes: r.notes, namespaceSet: entries.has('namespace') };
+  return { ok: true, config, notes: r.notes };
+}
+
+/** The run-time checks of LoadInput.forRun, located at the key where there is one. */
+function checkRunnable(
+  config: Config,
+  entries: ReadonlyMap<string, Entry>,
+  forRun: { targetLookedUp: boolean; fileOrigin: Origin },
+  r: Report,
+): void {
+  const specs = entries.get('kubernetesMetricSpecs');
+  if (config.kubernetesMetricSpecs !== null && specs !== undefined) {
+    r.problem(
+      specs.at,
+      'not supported yet by kubectl-cpa; remove it and gather the numbers in your metric script instead',
+    );
+  }
+  if (config.scaleTargetRef === null && !forRun.targetLookedUp && !entries.has('scaleTargetRef')) {
+    r.problem(
+      { origin: forRun.fileOrigin, segs: ['scaleTargetRef'] },
+      'is required to run: set it in the config or the scaleTargetRef environment variable, or pass --target (e.g. --target deployment/web)',
+    );
+  }
 }
 
 /** Problems located in the file in line order, then the others (environment, flags, missing keys) as found. */

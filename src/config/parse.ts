@@ -16,7 +16,8 @@ export interface ParsedFile {
 /** Result of decoding the configuration text. */
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; issues: ConfigIssue[] };
 
-const YAML_OPTIONS = { version: '1.1', maxAliasCount: 100 } as const;
+// logLevel 'error': the library would otherwise print warnings (a collection used as a key) to stderr itself.
+const YAML_OPTIONS = { version: '1.1', maxAliasCount: 100, logLevel: 'error' } as const;
 
 /** CPA's rule: JSON when the first non-blank byte within the first 10 bytes is `{`. */
 export function looksLikeJson(text: string): boolean {
@@ -112,5 +113,10 @@ export function parseEnvValue(text: string): { ok: true; value: unknown } | { ok
       message: `is not valid YAML/JSON: ${cleanMessage(err instanceof Error ? err.message : String(err))}`,
     };
   }
-  return { ok: false, message: `is not valid YAML/JSON: ${cleanMessage(error.message)}` };
+  // The library's own text for this one advises calling another of its functions.
+  const why =
+    error.code === 'MULTIPLE_DOCS'
+      ? 'holds more than one YAML document ("---" line); give one value'
+      : cleanMessage(error.message);
+  return { ok: false, message: `is not valid YAML/JSON: ${why}` };
 }

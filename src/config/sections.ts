@@ -33,6 +33,11 @@ export function checkApi(r: Report, entry: Entry | undefined): ApiConfig {
     if (present(m[key])) api[key] = checkString(r, child(at, key), m[key]) ?? api[key];
   }
   if (present(m.port)) api.port = checkInt(r, child(at, 'port'), m.port, { min: 0, max: 65535 }) ?? api.port;
+  // Our addition; like certFile a path, read at start. The token itself never goes in the config.
+  if (present(m.tokenFile)) {
+    const tokenFile = checkString(r, child(at, 'tokenFile'), m.tokenFile, { nonEmpty: true });
+    if (tokenFile !== undefined) api.tokenFile = tokenFile;
+  }
   if (api.enabled && api.useHTTPS) {
     for (const key of ['certFile', 'keyFile'] as const) {
       if (api[key] === '') r.problem(child(at, key), 'is required when useHTTPS is true (a PEM file path)');
@@ -43,7 +48,10 @@ export function checkApi(r: Report, entry: Entry | undefined): ApiConfig {
 
 /** CPA semantics kept on purpose, but said out loud: an env apiConfig turns unspecified sub-keys off. */
 function noteZeroed(r: Report, at: At, given: Record<string, unknown>): void {
-  const zeroed = API_FIELDS.filter((k) => !present(given[k])).map((k) => `${k}=${show(API_ZERO[k])}`);
+  // tokenFile has no zero value to report: left out, there is simply no token file.
+  const zeroed = API_FIELDS.filter((k) => k !== 'tokenFile' && !present(given[k])).map(
+    (k) => `${k}=${show(API_ZERO[k])}`,
+  );
   if (zeroed.length === 0) return;
   r.note(
     `${at.origin.name(at.segs)} replaces the whole apiConfig (as in CPA), so the sub-keys it omits take ` +

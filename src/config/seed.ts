@@ -35,12 +35,12 @@ function findSignals(entries: ReadonlyMap<string, Entry>): {
       hostPort.push({ at, what: `${name(at)} is set`, v2Name: `apiConfig.${key}` });
     if (V2_ONLY_KEYS.includes(key)) v2.push({ at, what: `${name(at)} is set` });
     if (!METHOD_KEYS.includes(key) || !isMapping(value)) continue;
-    const v2Key = V2_ONLY_KEYS.includes(key);
+    // Inside a hook (itself v2-only) one report for the hook is enough, and a string `shell` there is a
+    // mistake in a v2 hook, not a sign of the seed format: it must not turn the rest of the file into one.
+    if (V2_ONLY_KEYS.includes(key)) continue;
     if (typeof value.shell === 'string') {
       shells.push({ at: child(at, 'shell'), what: `${name(child(at, 'shell'))} is a string` });
     }
-    // Inside a hook (itself v2-only) one report for the hook is enough.
-    if (v2Key) continue;
     if (isMapping(value.shell))
       v2.push({ at: child(at, 'shell'), what: `${name(child(at, 'shell'))} is a mapping` });
     if (value.type === 'http') v2.push({ at: child(at, 'type'), what: `${name(at)} is an http method` });

@@ -55,6 +55,8 @@ export interface ApiConfig {
   port: number;
   certFile: string;
   keyFile: string;
+  /** Our addition: a file holding the bearer token every request must carry (absent: no token from config). */
+  tokenFile?: string;
 }
 
 /**
@@ -67,7 +69,8 @@ export type ConfigFormat = 'v2' | 'seed';
 export interface Config {
   format: ConfigFormat;
   scaleTargetRef: ScaleTargetRef | null;
-  namespace: string;
+  /** From flag, environment or file; absent means the kube context's namespace (settled by the runner). */
+  namespace?: string;
   intervalMs: number;
   startTimeMs: number;
   minReplicas: number;

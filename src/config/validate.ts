@@ -57,7 +57,8 @@ class Reader {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.value === UNREADABLE) return fallback;
     if (entry.value === null) {
-      this.r.note(`${entry.at.origin.name(entry.at.segs)} has no value; using the default ${show(fallback)}`);
+      const used = fallback === undefined ? 'it is unset' : `using the default ${show(fallback)}`;
+      this.r.note(`${entry.at.origin.name(entry.at.segs)} has no value; ${used}`);
       return fallback;
     }
     return check(entry.at, entry.value) ?? fallback;
@@ -66,6 +67,11 @@ class Reader {
   int(key: string, fallback: number, rule: IntRule): number {
     return this.get(key, fallback, (at, v) => checkInt(this.r, at, v, rule));
   }
+}
+
+/** `{key: value}`, or nothing when the value is undefined (an optional Config field stays absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }
 
 /** Validates the merged top-level entries into a Config; the result is only meaningful when no problem was recorded. */
@@ -81,7 +87,11 @@ export function buildConfig(entries: ReadonlyMap<string, Entry>, ctx: BuildConte
   const config: Config = {
     format: ctx.format,
     scaleTargetRef: checkTarget(r, entries.get('scaleTargetRef'), ctx.format),
-    namespace: read.get('namespace', DEFAULTS.namespace, (at, v) => checkNamespace(r, at, v)),
+    // Unset means "the kube context's namespace", settled once when the runner connects (like kubectl).
+    ...optional(
+      'namespace',
+      read.get('namespace', undefined, (at, v) => checkNamespace(r, at, v)),
+    ),
     intervalMs: read.int('interval', DEFAULTS.interval, { min: 1, unit: 'milliseconds' }),
     startTimeMs: read.int('startTime', DEFAULTS.startTime, {
       min: 0,

@@ -1,18 +1,15 @@
 // `kubectl cpa demo`: the main job with no cluster. A sandbox API, the getting-started example, the real
 // loop (runLoop + runCycle, the same pipeline as `run`), a relabel half-way, and the status table at the end.
 import { parse } from 'yaml';
-import { runCycle } from '../autoscaler/cycle.ts';
-import { runLoop } from '../autoscaler/loop.ts';
 import type { CycleReport } from '../autoscaler/types.ts';
-import { loadRunConfig } from '../cli/run-config.ts';
-import { statusTable } from '../cli/status.ts';
-import { cycleContext } from '../cli/cycle-context.ts';
-import type { Deps } from '../deps.ts';
+import { statusTable } from '../status/snapshot.ts';
+import type { CpaKubeClient, Deps } from '../ports.ts';
 import { CpaError } from '../errors.ts';
-import type { CpaKubeClient } from '../kube/client.ts';
-import { createLogger } from '../log/logger.ts';
-import type { SandboxHandle, StartSandboxOptions } from '../sandbox/server.ts';
-import type { Obj } from '../sandbox/types.ts';
+import { createLogger } from '../logger/logger.ts';
+import { prepareRun } from '../runner/prepare.ts';
+import { runPrepared } from '../runner/serve.ts';
+import { openSandbox, type StartSandbox } from '../sandbox/start.ts';
+import type { Obj } from '../sandbox/wire/json.ts';
 import { PYTHON_EXAMPLE, SHELL_EXAMPLE, type ExampleFiles } from './example.ts';
 
 /** How the demo runs; flags of `kubectl cpa demo`. */
@@ -74,87 +71,64 @@ async function relabel(client: CpaKubeClient, value: number): Promise<void> {
   });
 }
 
-/** Runs the demo against a started sandbox; resolves with the exit code. */
-async function story(deps: Deps, options: DemoOptions, sandbox: SandboxHandle): Promise<number> {
-  const python = options.python === 'auto' && (await hasPython3(deps));
-  if (!python) deps.err.write('python3 not found: using the same example with shell one-liners (sh, sed)\n');
-  const files = python ? PYTHON_EXAMPLE : SHELL_EXAMPLE;
+/** Runs the demo against a sandbox holding the example's deployment; resolves with the exit code. */
+async function story(
+  deps: Deps,
+  options: DemoOptions,
+  files: ExampleFiles,
+  kubeconfig: string,
+): Promise<number> {
   const { root, dir } = await writeProject(deps, files);
   try {
-    const kubeconfig = `${root}/sandbox.kubeconfig`;
-    await deps.scratch.writeText(kubeconfig, sandbox.kubeconfig);
-    sandbox.core.load([parse(files['deployment.yaml'] ?? '') as Obj]);
     deps.err.write(`created deployment/${TARGET} (1 replica, label numPods: "3") in the sandbox\n`);
-    const kube = await deps.connectKube({ kubeconfig });
-    try {
-      return await loop(deps, options, dir, kube.client);
-    } finally {
-      kube.client.close();
-    }
+    return await loop(deps, options, dir, kubeconfig);
   } finally {
     await deps.scratch.remove(root);
   }
 }
 
-/** The autoscaling loop of the demo: stops once the target reached the last step. */
-async function loop(deps: Deps, options: DemoOptions, dir: string, client: CpaKubeClient): Promise<number> {
-  const flags = {
+/** The autoscaling loop of the demo (the runner, as `run`): stops once the target reached the last step. */
+async function loop(deps: Deps, options: DemoOptions, dir: string, kubeconfig: string): Promise<number> {
+  const prepared = await prepareRun(deps, {
     dir,
-    configFile: `${dir}/config.yaml`,
-    once: false,
-    dryRun: false,
-    sandbox: false,
-    logFormat: 'text' as const,
-  };
-  // The user's environment must not reconfigure the demo (a variable named `interval` would), so none is read.
-  const { config, absDir } = await loadRunConfig(
-    { ...deps, env: {} },
-    { ...flags, intervalMs: options.intervalMs, apiAddr: null },
-    undefined,
-  );
-  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: 0, format: 'text' });
-  const abort = new AbortController();
-  const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: TARGET };
-  const demoConfig = { ...config, scaleTargetRef: target, namespace: NAMESPACE, startTimeMs: 0 };
-  const ctx = cycleContext(deps, {
-    config: demoConfig,
-    client,
-    logger,
-    absDir,
-    dryRun: false,
-    signal: abort.signal,
+    target: `apps/v1/Deployment/${TARGET}`,
+    namespace: NAMESPACE,
+    intervalMs: options.intervalMs,
+    apiAddr: null,
+    kubeconfig,
+    // The user's environment must not reconfigure the demo (a variable named `interval` would), so none is read.
+    env: {},
   });
+  const client = prepared.client;
+  // No waiting for startTime alignment: the story should start at once.
+  prepared.config = { ...prepared.config, startTimeMs: 0 };
+  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: 0, format: 'text' });
   deps.err.write(
     `running the autoscaler from ${dir} every ${options.intervalMs}ms (metric: the numPods label; evaluate: that number)\n`,
   );
   const progress = { step: 0, failures: 0 };
   const deadline = deps.clock.nowMs() + options.deadlineMs;
-  const unregister = deps.onShutdownSignal(() => abort.abort());
-  try {
-    await runLoop({
-      clock: deps.clock,
-      intervalMs: options.intervalMs,
-      startTimeMs: 0,
-      signal: abort.signal,
-      tick: async () => {
-        const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
-        await advance(deps, client, report, progress);
-        if (progress.step >= STEPS.length || deps.clock.nowMs() > deadline || progress.failures > 3)
-          abort.abort();
-      },
-    });
-  } finally {
-    unregister();
-  }
-  if (progress.step < STEPS.length) {
-    throw new CpaError(
-      `the demo did not finish: the deployment did not reach ${STEPS[progress.step]} replicas`,
-      {
-        hint: 'run it again with the decision lines above in mind; `kubectl cpa demo --help` lists the options',
-      },
-    );
-  }
-  return finishDemo(deps, client, options);
+  let finished = -1;
+  await runPrepared(deps, prepared, {
+    logger,
+    once: false,
+    dryRun: false,
+    afterCycle: async (report) => {
+      await advance(deps, client, report, progress);
+      if (progress.step >= STEPS.length) {
+        finished = await finishDemo(deps, client, options);
+        return 'stop';
+      }
+      if (deps.clock.nowMs() > deadline || progress.failures > 3) return 'stop';
+    },
+  });
+  if (finished >= 0) return finished;
+  throw new CpaError(
+    `the demo did not finish: the deployment did not reach ${STEPS[progress.step] ?? STEPS.at(-1)} replicas`,
+    {
+      hint: 'run it again with the decision lines above in mind; `kubectl cpa demo --help` lists the options',
+    },
+  );
 }
 
 /** Moves the story on after a cycle: reached 3 → relabel to 5; reached 5 → done. */
@@ -190,18 +164,22 @@ async function finishDemo(deps: Deps, client: CpaKubeClient, options: DemoOption
   return 0;
 }
 
-/** Starts a sandbox and runs the demo in it; the sandbox is always closed. */
-export async function runDemo(
-  deps: Deps,
-  options: DemoOptions,
-  start: (o: StartSandboxOptions) => Promise<SandboxHandle>,
-): Promise<number> {
+/** Opens a sandbox holding the example's deployment and runs the demo in it; the sandbox is always closed. */
+export async function runDemo(deps: Deps, options: DemoOptions, start?: StartSandbox): Promise<number> {
+  const python = options.python === 'auto' && (await hasPython3(deps));
+  const files = python ? PYTHON_EXAMPLE : SHELL_EXAMPLE;
   const started = deps.clock.nowMs();
   deps.err.write('starting the sandbox (an embedded Kubernetes API on 127.0.0.1, no cluster needed)…\n');
-  const sandbox = await start({ clock: deps.clock, startDelayMs: options.readyDelayMs });
-  deps.err.write(`sandbox ready at ${sandbox.url} in ${deps.clock.nowMs() - started}ms\n`);
+  const sandbox = await openSandbox(deps, {
+    startDelayMs: options.readyDelayMs,
+    manifests: [parse(files['deployment.yaml'] ?? '') as Obj],
+    start,
+  });
   try {
-    return await story(deps, options, sandbox);
+    deps.err.write(`sandbox ready at ${sandbox.url} in ${deps.clock.nowMs() - started}ms\n`);
+    if (!python)
+      deps.err.write('python3 not found: using the same example with shell one-liners (sh, sed)\n');
+    return await story(deps, options, files, sandbox.kubeconfigPath);
   } finally {
     await sandbox.close();
   }

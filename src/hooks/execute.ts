@@ -1,10 +1,10 @@
 // Calls a piece of user logic by its type, and words a failure the way a user should read it.
 import type { Method } from '../config/types.ts';
-import type { Files } from '../deps.ts';
+import type { Files, HttpRequester, ProcessRunner } from '../ports.ts';
 import { callHttp } from './http.ts';
 import { redactUrl } from './redact.ts';
 import { callShell, formatCommand } from './shell.ts';
-import type { HookFailure, HookResult, HttpRequester, ProcessRunner } from './types.ts';
+import type { HookFailure, HookResult } from './types.ts';
 
 /** Everything a method call may touch; a subset of Deps plus an optional cancellation signal. */
 export interface MethodContext {

@@ -2,10 +2,10 @@
 // injected HttpRequester and turn what came back into a HookResult. Pure apart from the two injected deps.
 import { MAX_OUTPUT_BYTES } from '../config/defaults.ts';
 import type { HttpMethod } from '../config/types.ts';
-import type { Files } from '../deps.ts';
+import type { Files, HttpOutcome, HttpRequester } from '../ports.ts';
 import { redactUrl, scrubSecrets, secretsOf } from './redact.ts';
 import { formatBytes } from './shell.ts';
-import type { HookFailure, HookResult, HttpOutcome, HttpRequester } from './types.ts';
+import type { HookFailure, HookResult } from './types.ts';
 
 /** What an http call needs besides the method. */
 export interface HttpContext {

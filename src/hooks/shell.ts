@@ -2,7 +2,8 @@
 // HookResult. Pure apart from the runner, so every outcome is testable with a fake.
 import { MAX_OUTPUT_BYTES } from '../config/defaults.ts';
 import type { ShellMethod } from '../config/types.ts';
-import type { HookFailure, HookResult, ProcessOutcome, ProcessRunner } from './types.ts';
+import type { ProcessOutcome, ProcessRunner } from '../ports.ts';
+import type { HookFailure, HookResult } from './types.ts';
 
 /** What a shell call needs besides the method: the runner and the environment the CPA process has. */
 export interface ShellContext {

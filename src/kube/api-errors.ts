@@ -1,19 +1,7 @@
 // Turns what the API server (or the network) said into a KubeError a person can act on: which verb on
 // which object failed, the server's reason in words, and for 403 the exact RBAC rule that is missing.
 import { KubeError } from '../errors.ts';
-
-/** What a Kubernetes call was doing, structured so messages and RBAC hints can be built from it. */
-export interface KubeCall {
-  /** RBAC verb: get, list, patch, update, create, delete. */
-  verb: string;
-  /** API group, '' for the core group. A raw path when the call is not on a resource (discovery). */
-  group: string;
-  /** Plural resource (`deployments`) or, for non-resource calls, the URL path. */
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+import type { KubeCall } from '../ports.ts';
 
 /** `deployments.apps/scale`: kubectl's spelling of a resource with its group and subresource. */
 export function resourceLabel(call: KubeCall): string {
@@ -34,7 +22,7 @@ interface StatusBody {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; group?: string };
+  details?: { name?: string; kind?: string; group?: string; causes?: unknown };
 }
 
 function asStatus(body: unknown): StatusBody | null {
@@ -58,6 +46,23 @@ function stripServerPrefix(message: string): string {
   return message;
 }
 
+/**
+ * The `details.causes` a Status message does not already spell out, as `field: message`. Validation errors
+ * list their causes in the message; others (admission webhooks, generic 422s) only carry them here.
+ */
+function unstatedCauses(parsed: StatusBody, message: string): string[] {
+  const causes = Array.isArray(parsed.details?.causes) ? (parsed.details.causes as unknown[]) : [];
+  const out: string[] = [];
+  for (const cause of causes) {
+    if (typeof cause !== 'object' || cause === null) continue;
+    const { field, message: text } = cause as { field?: unknown; message?: unknown };
+    if (typeof text !== 'string' || text === '') continue;
+    const line = typeof field === 'string' && field !== '' ? `${field}: ${text}` : text;
+    if (!message.includes(line) && !out.includes(line)) out.push(line);
+  }
+  return out;
+}
+
 function causeFromStatus(status: number, statusBody: unknown): { text: string; reason?: string } {
   const parsed = asStatus(statusBody);
   if (parsed === null) {
@@ -68,7 +73,11 @@ function causeFromStatus(status: number, statusBody: unknown): { text: string; r
   const words = reason === '' ? `HTTP ${status}` : reasonWords(reason);
   const message = stripServerPrefix(parsed.message ?? '');
   const text = message === '' || message.toLowerCase() === words ? words : `${words}: ${message}`;
-  return { text, reason: reason === '' ? undefined : reason };
+  const causes = unstatedCauses(parsed, parsed.message ?? '');
+  return {
+    text: causes.length === 0 ? text : `${text}: ${causes.join('; ')}`,
+    reason: reason === '' ? undefined : reason,
+  };
 }
 
 /** The RBAC rule a 403 says is missing, phrased as `kubectl auth can-i` would check it. */

@@ -1,26 +1,8 @@
 // The KubeClient of one cycle over the API server's REST paths: the target object, its scale
 // subresource (GET and JSON-patch, as CPA v2.12.1+ does) and the pods its selector matches.
 import { KubeError } from '../errors.ts';
-import type { KubeCall } from './api-errors.ts';
+import type { CpaKubeClient, KubeCall, KubeObject, KubeRequester, ResolvedTarget, Scale } from '../ports.ts';
 import { Discovery, groupVersionPath, noScaleError } from './discovery.ts';
-import type { KubeRequester } from './request.ts';
-import type { KubeStreamer } from './stream.ts';
-import type { KubeClient, KubeObject, ResolvedTarget, Scale } from './types.ts';
-
-/** KubeClient plus what the CLI needs around it: kubectl-word lookup for `--target`, and socket cleanup. */
-export interface CpaKubeClient extends KubeClient {
-  /** apiVersion+kind for a kubectl resource word (`rollouts`, `ro`), searching preferred versions. */
-  lookupResource(
-    word: string,
-    restrict?: { group?: string; version?: string },
-  ): Promise<{ apiVersion: string; kind: string }>;
-  /** Drops idle keep-alive sockets so the process can exit. */
-  close(): void;
-  /** The JSON transport underneath, for API calls outside the cycle (status, events, annotations). */
-  request: KubeRequester;
-  /** Streaming GET (pod logs); absent on clients built over a bare requester. */
-  stream?: KubeStreamer;
-}
 
 /** Page size for pod lists; large namespaces are read in several pages instead of one huge answer. */
 const POD_PAGE = 500;

@@ -2,8 +2,7 @@
 // documents, like client-go's REST mapper: Kind matched exactly or case-insensitively, subresources listed
 // as `<plural>/scale`. Lists are cached per group/version for the life of the client.
 import { KubeError } from '../errors.ts';
-import type { ResolvedTarget } from './types.ts';
-import type { KubeRequester } from './request.ts';
+import type { KubeRequester, ResolvedTarget } from '../ports.ts';
 
 /** One entry of an APIResourceList (`/api/v1`, `/apis/<group>/<version>`). */
 export interface ApiResource {

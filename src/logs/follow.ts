@@ -2,9 +2,8 @@
 // follow: the pod set is polled (≤ 2 s) so that a pod the operator recreates (it does on every CR change)
 // is picked up, new pods are followed from their first line, and a stream that ends while its pod lives
 // on (connection drop, container restart) resumes from its last stamp without repeating lines.
-import type { Clock } from '../deps.ts';
 import { CpaError, KubeError, describeError } from '../errors.ts';
-import type { KubeStreamer } from '../kube/stream.ts';
+import type { Clock, KubeStreamer } from '../ports.ts';
 import { LineSplitter, stampKey } from './lines.ts';
 import { splitStamp } from './line.ts';
 import type { FoundPods, PodRef } from './pods.ts';

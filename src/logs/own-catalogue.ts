@@ -1,19 +1,19 @@
-// kubectl-cpa's own log lines (src/log/format.ts, text and JSON) → records. The text patterns are pinned
+// kubectl-cpa's own log lines (src/logger/format.ts, text and JSON) → records. The text patterns are pinned
 // to the formatter by a round-trip test (format an event, parse it back).
+import { REASON_TEXT } from '../logger/format.ts';
 import type { LogEntry } from './entries.ts';
 import type { DecisionReason, LogRecord } from './records.ts';
 
-/** The reason words of the text format, back to their codes. */
-const REASON_WORDS: [string, DecisionReason][] = [
-  ['scaled', 'Scaled'],
-  ['no change', 'NoChange'],
-  ['clamped to minReplicas', 'ClampedToMin'],
-  ['clamped to maxReplicas', 'ClampedToMax'],
-  ['held up by downscale stabilization', 'ScaleDownStabilized'],
-  ['autoscaling disabled', 'AutoscalingDisabled'],
-];
+/**
+ * The reason words of the text format, back to their codes: REASON_TEXT inverted, so that a reason added
+ * there is read here too. A phrase is matched without its parenthetical note (`autoscaling disabled (…)`):
+ * DECISION's reason group stops at the first `)`, so the note never arrives whole.
+ */
+const REASON_WORDS: readonly (readonly [string, DecisionReason])[] = Object.entries(REASON_TEXT).map(
+  ([code, text]) => [text.replace(/ \(.*$/s, ''), code as DecisionReason] as const,
+);
 
-const REASON_CODES = new Set<string>(REASON_WORDS.map(([, code]) => code));
+const REASON_CODES = new Set<string>(Object.keys(REASON_TEXT));
 
 function reasonsFromWords(text: string): DecisionReason[] {
   return text

@@ -1,9 +1,7 @@
 // Which pods hold an autoscaler's log. A CustomPodAutoscaler's pod is found by the operator's label, then
 // by owner reference, then by name (operator research §2.5); a Deployment's pods by its selector.
 import { KubeError } from '../errors.ts';
-import type { KubeCall } from '../kube/api-errors.ts';
-import type { KubeRequester } from '../kube/request.ts';
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeCall, KubeObject, KubeRequester } from '../ports.ts';
 
 /** Where logs come from: `NAME` / `cpa/NAME` (a CustomPodAutoscaler), `deployment/NAME`, `pod/NAME`. */
 export interface LogSource {

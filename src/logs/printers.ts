@@ -1,6 +1,6 @@
 // The two LogSinks of `kubectl cpa logs`: raw lines, and per-cycle decisions. stdout gets the data,
 // stderr the notes (pods coming and going, hints).
-import type { Clock, Output } from '../deps.ts';
+import type { Clock, Output } from '../ports.ts';
 import { classify } from './classify.ts';
 import { CycleReducer, type Cycle } from './cycles.ts';
 import { EntryGrouper, type LogEntry } from './entries.ts';

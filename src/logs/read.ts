@@ -1,5 +1,5 @@
 // One pod log as text, for callers that summarize it (`kubectl cpa status` → summarizeCpaLog).
-import type { KubeStreamer } from '../kube/stream.ts';
+import type { KubeStreamer } from '../ports.ts';
 
 /** Reads a pod's log with kubelet timestamps (what summarizeCpaLog wants). Throws KubeError. */
 export async function readPodLog(

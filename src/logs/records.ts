@@ -1,10 +1,10 @@
 // What one log entry says, independent of the format it was written in. The message catalogues that
 // produce these records are in go-catalogue.ts (Go CPA) and own-catalogue.ts (kubectl-cpa).
+import type { ReasonCode } from '../logger/events.ts';
 import type { LineFormat } from './line.ts';
 
-/** Reason codes a decision can carry (kubectl-cpa's vocabulary; Go CPA logs map onto it). */
-export type DecisionReason =
-  'Scaled' | 'NoChange' | 'ClampedToMin' | 'ClampedToMax' | 'ScaleDownStabilized' | 'AutoscalingDisabled';
+/** Reason codes a decision can carry: kubectl-cpa's one vocabulary (Go CPA logs map onto it). */
+export type DecisionReason = ReasonCode;
 
 /** The meaning of one entry. */
 export type LogRecord =

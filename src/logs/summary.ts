@@ -3,7 +3,7 @@
 import { classify } from './classify.ts';
 import { type Cycle, CycleReducer } from './cycles.ts';
 import { groupEntries } from './entries.ts';
-import { REASON_PRIORITY } from '../log/events.ts';
+import { REASON_PRIORITY } from '../logger/events.ts';
 
 export interface LogSummary {
   /** From `Custom Pod Autoscaler version: …`. */

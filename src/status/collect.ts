@@ -3,9 +3,7 @@
 // lists cannot give is read per object: pod logs, and the scale of CR targets outside the lists.
 import { mapBounded } from '../autoscaler/bounded.ts';
 import { describeError, KubeError } from '../errors.ts';
-import type { KubeCall } from '../kube/api-errors.ts';
-import type { KubeRequester } from '../kube/request.ts';
-import type { KubeClient, KubeObject } from '../kube/types.ts';
+import type { KubeCall, KubeClient, KubeObject, KubeRequester } from '../ports.ts';
 import { choosePod, CPA_GROUP, OWNED_BY_LABEL, podsOfCpa, targetRefOf, type PodLog } from './model-cpa.ts';
 import { specReplicas } from './model.ts';
 

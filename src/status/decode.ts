@@ -1,11 +1,11 @@
 // Reading the recorded-state annotation back. It is outside input: anyone who may edit the workload can
 // write it, and so can other versions of kubectl-cpa. So it is read field by field: a field of the wrong
 // type or outside its vocabulary is left out and named in `malformed`, never trusted, and nothing here
-// throws. `status` shows what could be read; the recorder (`decodeState`) wants a whole record. Pure.
+// throws. `status` shows what could be read; the recorder wants a whole record (decode-state.ts). Pure.
 import type { RunType } from '../autoscaler/types.ts';
 import type { RunMode } from '../config/types.ts';
-import type { ReasonCode, Stage } from '../log/events.ts';
-import { boundText, LIMITS } from './record.ts';
+import type { ReasonCode, Stage } from '../logger/events.ts';
+import { boundText, READ_CHARS } from './record.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
 
 /** A record as far as it could be read: any field may be missing. */
@@ -100,7 +100,7 @@ class Fields {
     return more > 0 ? [...this.#noted, `${more} more: not listed`] : [...this.#noted];
   }
 
-  /** `obj[key]` if it is a `kind`; a string is cut to the annotation's size bounds. */
+  /** `obj[key]` if it is a `kind`; a string longer than any the recorder writes (hand-edited) is cut. */
   get<T>(obj: Json, path: string, key: string, kind: Kind<T>, required = false): T | undefined {
     const value = Object.hasOwn(obj, key) ? obj[key] : undefined;
     if (value === undefined) {
@@ -111,7 +111,7 @@ class Fields {
       this.note(`${path}${key}: want ${kind.want}, got ${shown(value)}`);
       return undefined;
     }
-    return (typeof value === 'string' ? boundText(value, LIMITS.messageChars) : value) as T;
+    return (typeof value === 'string' ? boundText(value, READ_CHARS) : value) as T;
   }
 
   /** `obj[key]` if it is an object; undefined (noted when required or wrong) otherwise. */
@@ -250,52 +250,4 @@ export function readRecord(text: string | undefined): ReadRecord {
   const f = new Fields();
   const record = readFields(raw, f);
   return { record, malformed: f.malformed };
-}
-
-/** `partial` when every key of `keys` was read, else undefined. */
-function whole<T extends object>(partial: Partial<T> | undefined, keys: readonly (keyof T)[]): T | undefined {
-  if (partial === undefined) return undefined;
-  return keys.every((k) => partial[k] !== undefined) ? (partial as T) : undefined;
-}
-
-const CONFIG_KEYS = [
-  'minReplicas',
-  'maxReplicas',
-  'intervalMs',
-  'runMode',
-  'downscaleStabilizationSec',
-] as const;
-const CYCLE_KEYS = ['time', 'durationMs', 'runType'] as const;
-const DECISION_KEYS = ['from', 'to', 'evaluation', 'clamped', 'reason', 'reasons', 'action', 'time'] as const;
-const ERROR_KEYS = ['stage', 'message', 'time'] as const;
-
-/**
- * The record `run` carries on from (last scale time, failure count): whole in the parts every record has,
- * optional parts that were malformed left out. `problem` says why there is none.
- */
-export function decodeState(
-  text: string | undefined,
-): { state: RecordedState; problem?: undefined } | { state: null; problem: string } {
-  const read = readRecord(text === '' ? undefined : text);
-  const r = read.record;
-  if (r === null) return { state: null, problem: read.problem ?? 'unreadable' };
-  const config = whole<RecordedState['config']>(r.config, CONFIG_KEYS);
-  const cycle = whole<RecordedState['cycle']>(r.cycle, CYCLE_KEYS);
-  if (r.name === undefined || r.runner === undefined || config === undefined || cycle === undefined) {
-    const required = /^(name|runner|config|cycle)\b/;
-    return { state: null, problem: read.malformed.find((m) => required.test(m)) ?? 'incomplete record' };
-  }
-  const state: RecordedState = {
-    ...{ schemaVersion: SCHEMA_VERSION, name: r.name, runner: r.runner, config, cycle },
-    consecutiveFailures: r.consecutiveFailures ?? 0,
-  };
-  if (r.metrics !== undefined) state.metrics = r.metrics;
-  if (r.metricsOmitted !== undefined) state.metricsOmitted = r.metricsOmitted;
-  if (r.evaluation !== undefined) state.evaluation = r.evaluation;
-  const decision = whole<RecordedDecision>(r.decision, DECISION_KEYS);
-  if (decision !== undefined) state.decision = decision;
-  if (r.lastScaleTime !== undefined) state.lastScaleTime = r.lastScaleTime;
-  const lastError = whole<NonNullable<RecordedState['lastError']>>(r.lastError, ERROR_KEYS);
-  if (lastError !== undefined) state.lastError = lastError;
-  return { state };
 }

@@ -1,6 +1,6 @@
 // core/v1 Event bodies for the target (what `kubectl describe` and `kubectl get events` read), and the
 // target's recent Events as `status NAME` shows them.
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../ports.ts';
 import type { PlannedEvent } from './correlate.ts';
 import { EVENT_COMPONENT, type EventSpec } from './reasons.ts';
 

@@ -78,8 +78,3 @@ export function validateStatusFlags(name: string | undefined, raw: RawStatusFlag
   if (raw.context !== undefined) flags.context = raw.context;
   return flags;
 }
-
-/** NO_COLOR (any non-empty value) turns colour off; colour needs a terminal anyway. */
-export function useColor(env: Readonly<Record<string, string | undefined>>, tty: boolean): boolean {
-  return tty && (env['NO_COLOR'] ?? '') === '';
-}

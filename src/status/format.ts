@@ -1,26 +1,7 @@
 // Small text helpers shared by the renderers: kubectl's age format, shortening, colours. Pure.
+import { humanDuration } from '../kube/age.ts';
 import type { AutoscalerStatus, AutoscalerState } from './model.ts';
 import { escapeTerminal, mapStrings } from './terminal-text.ts';
-
-/** kubectl's human duration: `45s`, `3m20s`, `5h`, `3d4h`, `400d`, `2y10d`. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (days < 365 * 2) return `${days}d`;
-  const years = Math.floor(days / 365);
-  if (days < 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
-}
 
 /** Age of an RFC 3339 time, or `fallback` when there is none. */
 export function age(time: string | null, nowMs: number, fallback = '<unknown>'): string {

@@ -1,6 +1,6 @@
 // From what was read to the list `status` prints: one item per autoscaler, sorted, filtered by NAME.
-import type { KubeObject } from '../kube/types.ts';
 import type { LogSummary } from '../logs/summary.ts';
+import type { KubeObject } from '../ports.ts';
 import { keyOf, type Collected } from './collect.ts';
 import { fromCpa } from './model-cpa.ts';
 import { fromAnnotated, type AutoscalerStatus } from './model.ts';

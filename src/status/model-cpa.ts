@@ -1,8 +1,8 @@
 // Items for CustomPodAutoscaler objects deployed by the CPA operator: the CR gives target and config, its
 // pod's log (summarised by src/logs) gives the last decision. What the log level does not show is unknown,
 // with a hint. Pure.
-import type { KubeObject } from '../kube/types.ts';
 import type { LogSummary } from '../logs/summary.ts';
+import type { KubeObject } from '../ports.ts';
 import { ageMs, stateOf, type AutoscalerStatus } from './model.ts';
 
 export const CPA_GROUP = 'custompodautoscaler.com';

@@ -1,6 +1,6 @@
 // What `kubectl cpa status` knows about one autoscaler, whatever the source: the annotation `run` writes on
 // its target, or the pod log of a CustomPodAutoscaler. Pure: built from API objects and `nowMs`.
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../ports.ts';
 import { readRecord, type LooseRecord } from './decode.ts';
 import { staleAfterMs } from './record.ts';
 import { STATUS_ANNOTATION } from './schema.ts';

@@ -1,7 +1,7 @@
 // The tail of an autoscaler pod's log, read through the API server (`pods/log`, with kubelet timestamps so
 // that Go CPA's year-less glog times become absolute).
 import { CpaError } from '../errors.ts';
-import type { KubeRequester, KubeResponse } from '../kube/request.ts';
+import type { KubeRequester, KubeResponse } from '../ports.ts';
 import type { ReadPodLog } from './collect.ts';
 
 /** Lines read from the end of each log; enough for several cycles at logVerbosity 3. */

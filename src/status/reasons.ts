@@ -1,7 +1,7 @@
 // One fixed vocabulary of Event reasons (HPA's words where HPA has one), and the Events a cycle produces.
 import type { CycleReport } from '../autoscaler/types.ts';
 import type { Decision } from '../autoscaler/types.ts';
-import type { Stage } from '../log/events.ts';
+import type { Stage } from '../logger/events.ts';
 import { boundText, LIMITS } from './record.ts';
 
 /** Every reason kubectl-cpa puts on an Event. */

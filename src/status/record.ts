@@ -3,7 +3,7 @@
 // so an unchanged state is re-recorded only as a heartbeat.
 import type { CycleReport, ResourceMetric } from '../autoscaler/types.ts';
 import type { Config } from '../config/types.ts';
-import { REASON_PRIORITY, type ReasonCode } from '../log/events.ts';
+import { REASON_PRIORITY, type ReasonCode } from '../logger/events.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
 
 /** Bounds that keep the annotation a few KiB (the API server allows 256 KiB for all annotations). */
@@ -12,11 +12,21 @@ export const LIMITS = { metricsBytes: 4096, valueChars: 512, messageChars: 1024 
 /** Shortest period of heartbeat writes when nothing but the cycle time changed. */
 export const HEARTBEAT_MIN_MS = 60_000;
 
-/** `abc…[+1200 chars]`: a cut string says how much it lost. */
+/** The marker a cut string ends with: how many characters it lost. */
+const cutMarker = (lost: number): string => `…[+${lost} chars]`;
+
+/** `abc…[+1200 chars]`: a cut string says how much it lost (the marker comes on top of `maxChars`). */
 export function boundText(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  return `${text.slice(0, maxChars)}…[+${text.length - maxChars} chars]`;
+  return `${text.slice(0, maxChars)}${cutMarker(text.length - maxChars)}`;
 }
+
+/**
+ * Where a reader of the annotation cuts strings: past the longest `boundText(_, LIMITS.messageChars)` writes,
+ * marker included (no string is longer than a safe integer). A reader cutting at the writer's own limit cut
+ * every long error message a second time, so what was written did not read back.
+ */
+export const READ_CHARS = LIMITS.messageChars + cutMarker(Number.MAX_SAFE_INTEGER).length;
 
 /** Cuts long values and drops trailing metrics past `LIMITS.metricsBytes`; returns the count dropped. */
 export function boundMetrics(metrics: readonly ResourceMetric[]): {

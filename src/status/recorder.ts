@@ -4,17 +4,15 @@
 // a failed write becomes a warning, said once per distinct message.
 import type { CycleReport } from '../autoscaler/types.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
-import type { Clock, Deps } from '../deps.ts';
 import { describeError, KubeError } from '../errors.ts';
 import { groupVersionPath } from '../kube/discovery.ts';
-import type { KubeClient, KubeObject, ResolvedTarget } from '../kube/types.ts';
-import type { KubeRequester } from '../kube/request.ts';
-import type { Logger } from '../log/events.ts';
+import type { Logger } from '../logger/events.ts';
+import type { Clock, Deps, KubeClient, KubeObject, KubeRequester, ResolvedTarget } from '../ports.ts';
 import { EventCorrelator } from './correlate.ts';
 import { newEventBody, repeatEventPatch, type InvolvedObject } from './events.ts';
 import { eventsForReport, type EventSpec } from './reasons.ts';
 import { buildRecordedState, writeVerdict, type RecordInput } from './record.ts';
-import { decodeState } from './decode.ts';
+import { decodeState } from './decode-state.ts';
 import { encodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
 
 export interface RecorderOptions extends RecordInput {
@@ -45,7 +43,7 @@ export function autoscalerName(absDir: string, target: ScaleTargetRef): string {
 export function runRecorder(input: {
   deps: Pick<Deps, 'host' | 'version' | 'clock'>;
   client: RecorderOptions['client'];
-  config: Config & { scaleTargetRef: ScaleTargetRef };
+  config: Config & { scaleTargetRef: ScaleTargetRef; namespace: string };
   logger: Logger;
   absDir: string;
 }): (report: CycleReport) => Promise<void> {

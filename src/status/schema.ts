@@ -1,6 +1,6 @@
 // The recorded state `kubectl cpa run` keeps on its scale target: one JSON annotation, versioned, read back
 // by `kubectl cpa status` and by the next run (which carries the last scale time and failure count on).
-import type { ReasonCode, Stage } from '../log/events.ts';
+import type { ReasonCode, Stage } from '../logger/events.ts';
 import type { RunMode } from '../config/types.ts';
 import type { RunType } from '../autoscaler/types.ts';
 

@@ -3,10 +3,10 @@
 // missing targets (404). Needs `npm run cluster:up` first.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { connectKube } from '../../src/adapters/kube-connect.ts';
+import type { CpaKubeClient } from '../../src/ports.ts';
 import { useCluster } from '../support/cluster.ts';
 import type { TestCluster } from '../support/cluster.ts';
-import type { CpaKubeClient } from '../../src/kube/client.ts';
-import { connectKube } from '../../src/kube/connect.ts';
 import { parseTargetFlag } from '../../src/kube/target-flag.ts';
 import type { ScaleTargetRef } from '../../src/config/types.ts';
 import { KubeError } from '../../src/errors.ts';

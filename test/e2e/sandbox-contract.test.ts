@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { useCluster } from '../support/cluster.ts';
-import { WIDGET_CRD } from '../../src/sandbox/crds.ts';
+import { WIDGET_CRD } from '../../src/sandbox/store/crds.ts';
 import { call, normalize, openPair, type Endpoint, type Pair, type Reply } from './sandbox-support.ts';
 
 /** A Deployment manifest like the example's. */
@@ -222,6 +222,96 @@ describe(
         };
         await p.sameAnswer('PATCH', `${widgets}/w1`, smp);
       });
+    });
+
+    describe('a scale at 0 replicas and replica counts outside int32', () => {
+      const name = 'zero';
+      const path = () => `/apis/apps/v1/namespaces/${p.ns}/deployments`;
+      const scale = () => `${path()}/${name}/scale`;
+      /** The quoted object in `patch: Invalid value: "…"` holds uids and timestamps; compare around it. */
+      const unquote = (reply: Reply): unknown =>
+        JSON.parse(JSON.stringify(normalize(reply.json)), (_key, value: unknown) =>
+          typeof value === 'string'
+            ? value.replace(/Invalid value: "(?:[^"\\]|\\.)*"/g, 'Invalid value: <object>')
+            : value,
+        );
+
+      before(async () => {
+        await p.sameAnswer('POST', path(), { body: deployment(name, 0) });
+      });
+
+      it('reads a Scale at 0 replicas (no spec.replicas) identically', async () => {
+        const reply = await p.sameAnswer('GET', scale());
+        assert.deepEqual(reply.json.spec, {});
+      });
+
+      it("scales up from 0 with kubectl-cpa's guarded JSON patch (replace /spec/replicas) like the real server", async () => {
+        const guarded = async (ep: Endpoint): Promise<Reply> => {
+          for (let attempt = 0; ; attempt++) {
+            const rv = (await call(ep, 'GET', scale())).json.metadata.resourceVersion;
+            const body = [
+              { op: 'replace', path: '/metadata/resourceVersion', value: rv },
+              { op: 'replace', path: '/spec/replicas', value: 2 },
+            ];
+            const reply = await call(ep, 'PATCH', scale(), {
+              body,
+              contentType: 'application/json-patch+json',
+            });
+            if (reply.status !== 409 || attempt === 5) return reply;
+          }
+        };
+        const [ps, pr] = await Promise.all([guarded(p.sb), guarded(p.real)]);
+        assert.equal(pr.status, 200, pr.text);
+        assert.equal(ps.status, 200, ps.text);
+        assert.deepEqual(normalize(ps.json.spec), normalize(pr.json.spec));
+      });
+
+      for (const [what, replicas] of [
+        ['10^12', 1e12],
+        ['1.5', 1.5],
+        ['"3"', '3'],
+        ['2147483648', 2147483648],
+      ] as const) {
+        it(`refuses ${what} replicas in a create and a Scale update with the same 400 body`, async () => {
+          await p.sameAnswer('POST', path(), { body: deployment('bad-count', replicas as number) });
+          const body = {
+            apiVersion: 'autoscaling/v1',
+            kind: 'Scale',
+            metadata: { name },
+            spec: { replicas },
+          };
+          await p.sameAnswer('PUT', scale(), { body });
+        });
+
+        for (const contentType of ['application/json-patch+json', 'application/merge-patch+json']) {
+          it(`refuses ${what} replicas in a ${contentType} of the scale and the Deployment with the same 422`, async () => {
+            const body =
+              contentType === 'application/json-patch+json'
+                ? [{ op: 'replace', path: '/spec/replicas', value: replicas }]
+                : { spec: { replicas } };
+            for (const target of [scale(), `${path()}/${name}`]) {
+              const { s, r } = await p.both('PATCH', target, { body, contentType });
+              assert.equal(
+                s.status,
+                r.status,
+                `${target}: ${s.text.slice(0, 300)} / ${r.text.slice(0, 300)}`,
+              );
+              assert.deepEqual(unquote(s), unquote(r), target);
+            }
+          });
+        }
+      }
+
+      for (const replicas of [1e12, 1.5, '3', -1]) {
+        it(`answers a strategic merge patch of the scale and the Deployment to ${JSON.stringify(replicas)} the same`, async () => {
+          const opts = {
+            body: { spec: { replicas } },
+            contentType: 'application/strategic-merge-patch+json',
+          };
+          await p.sameAnswer('PATCH', scale(), opts);
+          await p.sameAnswer('PATCH', `${path()}/${name}`, opts);
+        });
+      }
     });
 
     describe('errors', () => {

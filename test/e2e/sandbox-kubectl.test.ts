@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { useCluster, type KubectlResult, type TestCluster } from '../support/cluster.ts';
 import { repoRoot } from '../support/cpa.ts';
-import type { SandboxHandle } from '../../src/sandbox/server.ts';
+import type { SandboxHandle } from '../../src/sandbox/server/server.ts';
 import { call, sandboxEndpoint, type Endpoint } from './sandbox-support.ts';
 
 const example = join(repoRoot, 'examples', 'python-custom-autoscaler');

@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import type { TestCluster } from '../support/cluster.ts';
-import { startSandbox, type SandboxHandle, type StartSandboxOptions } from '../../src/sandbox/server.ts';
+import {
+  startSandbox,
+  type SandboxHandle,
+  type StartSandboxOptions,
+} from '../../src/sandbox/server/server.ts';
 
 /** API JSON of any shape, as the tests read it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index arbitrary API answers

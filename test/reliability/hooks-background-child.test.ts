@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runProcess } from '../../src/adapters/process.ts';
-import type { ProcessOutcome } from '../../src/hooks/types.ts';
+import type { ProcessOutcome } from '../../src/ports.ts';
 
 const GUARD = { timeout: 10_000 };
 const scratch = mkdtempSync(join(tmpdir(), 'cpa-rel-hooks-'));

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { renderKubeconfig } from '../../src/sandbox/kubeconfig.ts';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.ts';
+import { renderKubeconfig } from '../../src/sandbox/tls/kubeconfig.ts';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server/server.ts';
 import type { ClusterInfo } from '../cluster/harness.ts';
 import { apiJson, type ApiTarget } from '../cluster/http.ts';
 import { clusterPaths } from '../cluster/paths.ts';

@@ -1,5 +1,5 @@
 // A virtual clock for loop and stabilisation tests: sleeping advances time instantly.
-import type { Clock } from '../../src/deps.ts';
+import type { Clock } from '../../src/ports.ts';
 
 /** Clock whose sleep() moves time forward at once; `advance` simulates work that takes time. */
 export class FakeClock implements Clock {

@@ -1,10 +1,17 @@
 // Small hand-written fakes for unit tests of the pipeline: a Kubernetes API with one target and a process
 // runner that answers by script name. Each keeps a call log to assert on.
-import type { ProcessOutcome, ProcessRunner, ProcessSpec } from '../../src/hooks/types.ts';
-import type { KubeClient, KubeObject, ResolvedTarget, Scale } from '../../src/kube/types.ts';
 import { KubeError } from '../../src/errors.ts';
 import type { Config, Method } from '../../src/config/types.ts';
 import { DEFAULTS } from '../../src/config/defaults.ts';
+import type {
+  KubeClient,
+  KubeObject,
+  ProcessOutcome,
+  ProcessRunner,
+  ProcessSpec,
+  ResolvedTarget,
+  Scale,
+} from '../../src/ports.ts';
 
 /** A scale target held in memory; `conflicts` make the next conditional patches fail with 409. */
 export class FakeKube implements KubeClient {

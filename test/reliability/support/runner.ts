@@ -26,12 +26,22 @@ export function autoscalerDir(files: Record<string, string>): string {
   return dir;
 }
 
+/** Every run started and not yet exited, so that a failed test cannot leave one behind (see killRuns). */
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every run still going; call it from `after()` — a timed-out test never reaches its finally. */
+export function killRuns(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** Starts `dist/kubectl-cpa ARGS` with `env` added to ours. */
 export function startCpa(args: string[], env: Record<string, string> = {}): Background {
   const child = spawn(cpaBinary, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();

@@ -3,8 +3,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderKubeconfig } from '../../../src/sandbox/kubeconfig.ts';
-import { startSandbox, type SandboxHandle } from '../../../src/sandbox/server.ts';
+import { renderKubeconfig } from '../../../src/sandbox/tls/kubeconfig.ts';
+import {
+  startSandbox,
+  type SandboxHandle,
+  type StartSandboxOptions,
+} from '../../../src/sandbox/server/server.ts';
 import { call, type Endpoint, type Reply } from '../../e2e/sandbox-support.ts';
 
 /** A started sandbox and the files tests hand to kubectl-cpa. */
@@ -22,9 +26,11 @@ export interface TestSandbox {
   close(): Promise<void>;
 }
 
-/** Starts a sandbox on a free loopback port. */
-export async function startTestSandbox(): Promise<TestSandbox> {
-  const handle = await startSandbox({ clock: { nowMs: () => Date.now() }, startDelayMs: 50 });
+/** Starts a sandbox on a free loopback port, or as `options` say (a restart: the same port, token and state). */
+export async function startTestSandbox(
+  options: Pick<StartSandboxOptions, 'port' | 'stateFile' | 'token' | 'users'> = {},
+): Promise<TestSandbox> {
+  const handle = await startSandbox({ clock: { nowMs: () => Date.now() }, startDelayMs: 50, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'cpa-rel-sandbox-'));
   const endpoint: Endpoint = { name: 'sandbox', server: handle.url, ca: handle.caPem, token: handle.token };
   const address = handle.url.replace(/^https:\/\//, '');

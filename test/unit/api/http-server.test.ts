@@ -10,8 +10,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRequestTarget, serveHttp } from '../../../src/adapters/http-server.ts';
-import type { ApiRequest, ApiResponse, ServerHandle } from '../../../src/deps.ts';
 import { CpaError } from '../../../src/errors.ts';
+import type { ApiRequest, ApiResponse, ServerHandle } from '../../../src/ports.ts';
 
 const HANG_GUARD = { timeout: 20_000 };
 
@@ -345,4 +345,77 @@ test('a client that leaves while its cycle runs does not hold up close()', HANG_
   release();
   await closing;
   assert.equal(answered, true, 'the cycle that had started runs to its end');
+});
+
+test(
+  'a client that leaves aborts its request signal; a client served leaves it alone',
+  HANG_GUARD,
+  async () => {
+    const signals: AbortSignal[] = [];
+    let started: () => void = () => {};
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const server = await serveHttp({
+      host: '127.0.0.1',
+      port: 0,
+      handle: async (request) => {
+        if (request.signal) signals.push(request.signal);
+        if (request.path === '/slow') {
+          started();
+          // Stands for a cycle: it ends when the client goes away.
+          await new Promise((resolve) => request.signal?.addEventListener('abort', resolve, { once: true }));
+        }
+        return { status: 200, headers: {}, body: '[]' };
+      },
+    });
+    try {
+      const served = await send(server.address, { path: '/fast' });
+      assert.equal(served.status, 200);
+      const [host, port] = splitAddress(server.address);
+      const client = net.connect(port, host);
+      client.write('GET /slow HTTP/1.1\r\nHost: test\r\n\r\n');
+      await handlerStarted;
+      client.destroy();
+      await new Promise((resolve) => signals[1]?.addEventListener('abort', resolve, { once: true }));
+      assert.deepEqual(
+        signals.map((s) => s.aborted),
+        [false, true],
+      );
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+test('passes the request headers on with lower-case names', HANG_GUARD, async () => {
+  const seen: ApiRequest['headers'][] = [];
+  const server = await serveHttp({
+    host: '127.0.0.1',
+    port: 0,
+    handle: async (request) => {
+      seen.push(request.headers);
+      return { status: 200, headers: {}, body: '' };
+    },
+  });
+  try {
+    const [host, port] = splitAddress(server.address);
+    const client = net.connect(port, host);
+    client.write(
+      'POST /x HTTP/1.1\r\nHost: localhost:1\r\nOrigin: http://evil.example\r\nContent-Type: text/plain\r\n' +
+        'Content-Length: 0\r\nConnection: close\r\n\r\n',
+    );
+    client.resume();
+    await new Promise((resolve) => client.once('close', resolve));
+    assert.equal(seen.length, 1);
+    assert.deepEqual(
+      {
+        host: seen[0]?.host,
+        origin: seen[0]?.origin,
+        type: seen[0]?.['content-type'],
+        length: seen[0]?.['content-length'],
+      },
+      { host: 'localhost:1', origin: 'http://evil.example', type: 'text/plain', length: '0' },
+    );
+  } finally {
+    await server.close();
+  }
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiHandler, type Pipeline } from '../../../src/api/routes.ts';
+import { createApiHandler, type ApiGuards, type Pipeline } from '../../../src/api/routes.ts';
 import { goJson as toGoJson } from '../../../src/autoscaler/payloads.ts';
 import type { CycleReport, RunType, StopAfter } from '../../../src/autoscaler/types.ts';
-import type { ApiResponse } from '../../../src/deps.ts';
 import type { ConfigFormat } from '../../../src/config/types.ts';
+import type { ApiRequest, ApiResponse } from '../../../src/ports.ts';
 
 type Call = { runType: RunType; stopAfter: StopAfter };
 
@@ -52,9 +52,9 @@ const GO_NOT_FOUND: ApiResponse = {
 };
 
 const ok = (body: string): ApiResponse => ({ status: 200, headers: TEXT, body });
-const jsonError = (code: number, message: string): ApiResponse => ({
+const jsonError = (code: number, message: string, extra: Record<string, string> = {}): ApiResponse => ({
   status: code,
-  headers: JSON_ERROR,
+  headers: { ...JSON_ERROR, ...extra },
   body: toGoJson({ message, code }),
 });
 const badDryRun = (v: string): ApiResponse =>
@@ -301,20 +301,132 @@ const seedCases: Case[] = [
   },
 ];
 
+const GUARDS: ApiGuards = { access: { scheme: 'http', bindHost: '127.0.0.1', token: null } };
+const LOCAL = { host: '127.0.0.1:5000' };
+
+/** A request as the server would pass it on; `url` holds path and query. */
+function request(
+  method: string,
+  url: string,
+  headers: Record<string, string> = LOCAL,
+  signal?: AbortSignal,
+): ApiRequest {
+  const [path, query = ''] = url.split('?');
+  return {
+    method,
+    path: path ?? '',
+    query: new URLSearchParams(query),
+    headers,
+    ...(signal === undefined ? {} : { signal }),
+  };
+}
+
 for (const { name, given, want } of [...v2Cases, ...seedCases]) {
   test(name, async () => {
     const pipeline = new FakePipeline(given.report ?? report());
-    const handle = createApiHandler(pipeline.run, given.format ?? 'v2');
-    const [path, query = ''] = given.url.split('?');
-    const response = await handle({
-      method: given.method,
-      path: path ?? '',
-      query: new URLSearchParams(query),
-    });
+    const handle = createApiHandler(pipeline.run, given.format ?? 'v2', GUARDS);
+    const response = await handle(request(given.method, given.url));
     assert.deepEqual(response, want.response);
     assert.deepEqual(pipeline.calls, want.calls);
   });
 }
+
+const guardCases: {
+  name: string;
+  given: { method: string; url: string; headers: Record<string, string> };
+  want: { status: number; message: string };
+}[] = [
+  {
+    name: 'a cross-origin request is refused before routing, so unknown paths are not disclosed',
+    given: { method: 'GET', url: '/api/v1/nope', headers: { ...LOCAL, origin: 'http://evil.example' } },
+    want: {
+      status: 403,
+      message: "Origin 'http://evil.example' is not allowed: the REST API answers no cross-origin requests",
+    },
+  },
+  {
+    name: 'a POST with a text/plain body is a 415 and runs no cycle',
+    given: {
+      method: 'POST',
+      url: '/api/v1/evaluation',
+      headers: { ...LOCAL, 'content-type': 'text/plain', 'content-length': '1' },
+    },
+    want: {
+      status: 415,
+      message:
+        "Content-Type 'text/plain' is not supported: POST with no body, or with a JSON body and Content-Type: application/json",
+    },
+  },
+  {
+    name: 'an unknown path is still a 404 before the body is looked at',
+    given: { method: 'POST', url: '/api/v1/nope', headers: { ...LOCAL, 'content-type': 'text/plain' } },
+    want: { status: 404, message: "Resource '/api/v1/nope' not found" },
+  },
+];
+
+for (const { name, given, want } of guardCases) {
+  test(name, async () => {
+    const pipeline = new FakePipeline(report());
+    const handle = createApiHandler(pipeline.run, 'v2', GUARDS);
+    const response = await handle(request(given.method, given.url, given.headers));
+    assert.deepEqual(response, jsonError(want.status, want.message));
+    assert.deepEqual(pipeline.calls, []);
+  });
+}
+
+/** A pipeline whose cycles end only when the test says so. */
+class GatedPipeline {
+  readonly signals: (AbortSignal | undefined)[] = [];
+  readonly #waiting: (() => void)[] = [];
+  readonly run: Pipeline = (options) => {
+    this.signals.push(options.signal);
+    return new Promise((resolve) => this.#waiting.push(() => resolve(report())));
+  };
+  finishAll(): void {
+    for (const finish of this.#waiting.splice(0)) finish();
+  }
+}
+
+test('beyond the cap on pending cycles the API answers 429 with Retry-After, and recovers', async () => {
+  const pipeline = new GatedPipeline();
+  const handle = createApiHandler(pipeline.run, 'v2', { ...GUARDS, maxPendingCycles: 2 });
+  const admitted = [handle(request('GET', '/api/v1/metrics')), handle(request('GET', '/api/v1/metrics'))];
+  const refused = await handle(request('POST', '/api/v1/evaluation'));
+  assert.deepEqual(
+    refused,
+    jsonError(429, 'too many REST API requests in progress; retry later', { 'Retry-After': '1' }),
+  );
+  assert.equal(pipeline.signals.length, 2, 'the refused request ran no cycle');
+  pipeline.finishAll();
+  assert.deepEqual(
+    (await Promise.all(admitted)).map((r) => r.status),
+    [200, 200],
+  );
+  const again = handle(request('GET', '/api/v1/metrics'));
+  pipeline.finishAll();
+  assert.equal((await again).status, 200);
+});
+
+test('a cycle that fails or is cancelled frees its place', async () => {
+  let calls = 0;
+  const failing: Pipeline = async () => {
+    calls++;
+    throw new Error('cancelled while waiting');
+  };
+  const handle = createApiHandler(failing, 'v2', { ...GUARDS, maxPendingCycles: 1 });
+  for (let i = 0; i < 3; i++) assert.equal((await handle(request('GET', '/api/v1/metrics'))).status, 500);
+  assert.equal(calls, 3);
+});
+
+test("the pipeline gets the request's abort signal", async () => {
+  const pipeline = new GatedPipeline();
+  const handle = createApiHandler(pipeline.run, 'v2', GUARDS);
+  const gone = new AbortController();
+  const answered = handle(request('GET', '/api/v1/metrics', LOCAL, gone.signal));
+  pipeline.finishAll();
+  await answered;
+  assert.deepEqual(pipeline.signals, [gone.signal]);
+});
 
 test('toGoJson escapes the characters Go escapes and nothing else', () => {
   assert.equal(toGoJson({ a: '<&>\u2028\u2029é"' }), '{"a":"\\u003c\\u0026\\u003e\\u2028\\u2029é\\""}');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { runCycle } from '../../../src/autoscaler/cycle.ts';
 import type { CycleContext } from '../../../src/autoscaler/context.ts';
 import type { Config } from '../../../src/config/types.ts';
-import type { LogEvent } from '../../../src/log/events.ts';
+import type { LogEvent } from '../../../src/logger/events.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeKube, fakeRunner, shellMethod, testConfig, type FakeScript } from '../../support/fakes.ts';
 

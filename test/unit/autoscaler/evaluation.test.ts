@@ -14,6 +14,28 @@ describe('parseEvaluation', () => {
     { name: '-0 as Go reads it (0)', given: '{"targetReplicas":-0}', want: 0 },
     { name: 'the last of repeated keys, as Go', given: '{"targetReplicas":1,"TARGETREPLICAS":5}', want: 5 },
     { name: 'an exponent in a nested value', given: '{"targetReplicas":2,"load":{"cpu":1e3}}', want: 2 },
+    // Go assigns every matching key in turn; `null` leaves the field as it was, so a later null keeps 3.
+    {
+      name: 'a repeated key set to null after a number, as Go',
+      given: '{"targetReplicas":3,"targetReplicas":null}',
+      want: 3,
+    },
+    { name: 'a null before a number', given: '{"TargetReplicas":null,"targetReplicas":3}', want: 3 },
+    {
+      name: 'a negative overwritten by a later key, as Go',
+      given: '{"targetReplicas":-1,"TargetReplicas":2}',
+      want: 2,
+    },
+    {
+      name: 'a bad value under a key that does not match',
+      given: '{"targetReplicasX":1.5,"target_Replicas":"x","targetReplicas":2}',
+      want: 2,
+    },
+    {
+      name: 'a bad nested targetReplicas',
+      given: '{"x":{"targetReplicas":1.5},"targetReplicas":2}',
+      want: 2,
+    },
   ];
   for (const row of good) {
     it(`accepts ${row.name}`, () =>
@@ -52,6 +74,53 @@ describe('parseEvaluation', () => {
     { name: 'an overflowing exponent', given: '{"targetReplicas":1e400}', want: /not an integer/ },
     { name: 'a huge negative integer', given: '{"targetReplicas":-99999999999999999999}', want: /negative/ },
     { name: 'a boolean', given: '{"targetReplicas":true}', want: /not an integer/ },
+    // Go's decoder fails the whole document on a type error under ANY key matching the field, even when a
+    // later key holds a good value (fuzz counterexamples in test/unit/fuzz/evaluation.test.ts).
+    {
+      name: 'a fraction under an earlier key of another case',
+      given: '{"TargetReplicas": 1.5, "targetReplicas": 2}',
+      want: /"TargetReplicas" \(key 1 of 2 naming targetReplicas\) is not an integer: 1\.5 /,
+    },
+    {
+      name: 'a string under an earlier key of the same spelling',
+      given: '{"targetReplicas": "x", "targetReplicas": 3}',
+      want: /"targetReplicas" \(key 1 of 2 naming targetReplicas\) is not an integer/,
+    },
+    {
+      name: 'a bad later key after a good one',
+      given: '{"targetReplicas":3,"TARGETREPLICAS":true}',
+      want: /key 2 of 2.*not an integer/,
+    },
+    {
+      name: 'an object under an earlier key',
+      given: '{"targetReplicas":{"a":1},"targetReplicas":1}',
+      want: /not an integer/,
+    },
+    {
+      name: 'an exponent under an earlier key',
+      given: '{"targetReplicas":1e1,"targetReplicas":1}',
+      want: /not an integer: 1e1 /,
+    },
+    {
+      name: 'beyond int32 under an earlier key',
+      given: '{"targetReplicas":3000000000,"targetReplicas":1}',
+      want: /larger than/,
+    },
+    {
+      name: 'a bad seed key before a good one',
+      given: '{"target_replicas":"3","targetReplicas":3}',
+      want: /"target_replicas" .*not an integer/,
+    },
+    {
+      name: 'a bad key written with escapes',
+      given: '{"\\u0074argetReplicas":2.5,"targetReplicas":3}',
+      want: /not an integer: 2\.5 /,
+    },
+    {
+      name: 'every repeated key null',
+      given: '{"targetReplicas":null,"TargetReplicas":null}',
+      want: /"TargetReplicas" .*is null/,
+    },
   ];
   for (const row of bad) {
     it(`rejects ${row.name} and shows the raw output`, () => {

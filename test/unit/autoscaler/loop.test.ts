@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextTickIndex, runLoop, serialize, startDelayMs } from '../../../src/autoscaler/loop.ts';
+import {
+  CycleCancelledError,
+  CycleLock,
+  nextTickIndex,
+  runLoop,
+  startDelayMs,
+} from '../../../src/autoscaler/loop.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 
 describe('startDelayMs', () => {
@@ -90,25 +96,97 @@ describe('runLoop', () => {
   });
 });
 
-describe('serialize', () => {
-  it('runs calls one after another even when started together', async () => {
-    const order: string[] = [];
-    const slow = serialize(async (name: string, ms: number) => {
-      order.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, ms));
-      order.push(`end ${name}`);
+/** A cycle that ends when the test calls `end`, logging its start and end. */
+function gatedCycle(log: string[], name: string): { fn: () => Promise<string>; end: () => void } {
+  let end = (): void => {};
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  return {
+    fn: async () => {
+      log.push(`start ${name}`);
+      await ended;
+      log.push(`end ${name}`);
       return name;
-    });
-    const results = await Promise.all([slow('a', 20), slow('b', 1)]);
-    assert.deepEqual(results, ['a', 'b']);
-    assert.deepEqual(order, ['start a', 'end a', 'start b', 'end b']);
+    },
+    end: () => end(),
+  };
+}
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('CycleLock', () => {
+  it('runs cycles one after another even when started together', async () => {
+    const lock = new CycleLock();
+    const log: string[] = [];
+    const a = gatedCycle(log, 'a');
+    const b = gatedCycle(log, 'b');
+    const results = Promise.all([lock.run('request', a.fn), lock.run('request', b.fn)]);
+    await turn();
+    assert.deepEqual(log, ['start a']);
+    a.end();
+    b.end();
+    assert.deepEqual(await results, ['a', 'b']);
+    assert.deepEqual(log, ['start a', 'end a', 'start b', 'end b']);
   });
-  it('a failed call does not block the next', async () => {
-    const fn = serialize(async (fail: boolean) => {
-      if (fail) throw new Error('boom');
-      return 'ok';
-    });
-    await assert.rejects(fn(true), /boom/);
-    assert.equal(await fn(false), 'ok');
+
+  it('lets a waiting tick go before every waiting request', async () => {
+    const lock = new CycleLock();
+    const log: string[] = [];
+    const [r1, r2, r3, tick] = ['r1', 'r2', 'r3', 'tick'].map((name) => gatedCycle(log, name));
+    if (!r1 || !r2 || !r3 || !tick) throw new Error('four cycles expected');
+    const cycles = [r1, r2, r3, tick];
+    const done = Promise.all([
+      lock.run('request', r1.fn),
+      lock.run('request', r2.fn),
+      lock.run('request', r3.fn),
+      lock.run('tick', tick.fn),
+    ]);
+    for (const cycle of cycles) cycle.end();
+    await done;
+    assert.deepEqual(
+      log.filter((l) => l.startsWith('start')),
+      ['start r1', 'start tick', 'start r2', 'start r3'],
+    );
+  });
+
+  it('a request aborted while waiting never runs, and the ones behind it still do', async () => {
+    const lock = new CycleLock();
+    const log: string[] = [];
+    const first = gatedCycle(log, 'first');
+    const gone = gatedCycle(log, 'gone');
+    const last = gatedCycle(log, 'last');
+    const abort = new AbortController();
+    const running = lock.run('request', first.fn);
+    const abandoned = lock.run('request', gone.fn, abort.signal);
+    const after = lock.run('request', last.fn);
+    abort.abort();
+    await assert.rejects(abandoned, CycleCancelledError);
+    first.end();
+    gone.end();
+    last.end();
+    await Promise.all([running, after]);
+    assert.deepEqual(log, ['start first', 'end first', 'start last', 'end last']);
+  });
+
+  it('an already aborted request is refused at once', async () => {
+    const lock = new CycleLock();
+    const abort = new AbortController();
+    abort.abort();
+    let ran = false;
+    await assert.rejects(
+      lock.run('request', async () => void (ran = true), abort.signal),
+      CycleCancelledError,
+    );
+    assert.equal(ran, false);
+  });
+
+  it('a failed cycle does not block the next', async () => {
+    const lock = new CycleLock();
+    await assert.rejects(
+      lock.run('tick', async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await lock.run('request', async () => 'ok'), 'ok');
   });
 });

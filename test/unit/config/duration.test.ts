@@ -27,6 +27,15 @@ describe('parseDuration', () => {
     { name: 'spaces', given: '1m 30s', want: null },
     { name: 'trailing garbage', given: '5sx', want: null },
     { name: 'unit only', given: 's', want: null },
+    { name: 'dot only', given: '.s', want: null },
+    { name: 'trailing dot (Go allows it)', given: '5.s', want: 5000 },
+    // Found by test/unit/fuzz/duration.test.ts. Was Infinity: rounding multiplied a finite sum by 1e6.
+    { name: 'a 304-digit number of milliseconds', given: `1${'0'.repeat(303)}ms`, want: null },
+    // Was 9223372036855000: Go's ParseDuration refuses anything above 2^63-1 ns as "invalid duration".
+    { name: 'one second past the largest Go duration', given: '9223372036855s', want: null },
+    { name: 'the largest Go duration', given: '9223372036854775807ns', want: 9_223_372_036_854.775 },
+    // Was off by a nanosecond: float sums of the parts; now whole nanoseconds as in Go.
+    { name: 'exact to the nanosecond', given: '1210h32m9.809113235s', want: 4_357_929_809.113235 },
   ];
   for (const { name, given, want } of cases)
     it(`${name}: ${JSON.stringify(given)}`, () => assert.equal(parseDuration(given), want));

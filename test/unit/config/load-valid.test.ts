@@ -138,7 +138,6 @@ const PYTHON = (script: string): Method => ({
 const MINIMAL_WANT: Config = {
   format: 'v2',
   scaleTargetRef: null,
-  namespace: DEFAULTS.namespace,
   intervalMs: DEFAULTS.interval,
   startTimeMs: DEFAULTS.startTime,
   minReplicas: DEFAULTS.minReplicas,

@@ -26,7 +26,6 @@ const SH = (script: string, timeoutMs = 2500): Method => ({
 const GUIDE_WANT: Config = {
   format: 'seed',
   scaleTargetRef: null,
-  namespace: 'default',
   intervalMs: 15000,
   startTimeMs: 1,
   minReplicas: 1,

@@ -9,7 +9,8 @@ import {
   methodLabel,
   type MethodContext,
 } from '../../../src/hooks/execute.ts';
-import type { HookFailure, HttpRequestSpec, ProcessSpec } from '../../../src/hooks/types.ts';
+import type { HookFailure } from '../../../src/hooks/types.ts';
+import type { HttpRequestSpec, ProcessSpec } from '../../../src/ports.ts';
 
 const shell: Method = {
   type: 'shell',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { httpRequest } from '../../../src/adapters/http-client.ts';
-import type { HttpRequestSpec } from '../../../src/hooks/types.ts';
+import type { HttpRequestSpec } from '../../../src/ports.ts';
 import { type Loopback, type Recorded, reply, startLoopback } from '../../fixtures/hooks/loopback.ts';
 import { makeTestPki, type TestPki } from '../../fixtures/hooks/pki.ts';
 

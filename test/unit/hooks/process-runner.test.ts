@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runProcess } from '../../../src/adapters/process.ts';
-import type { ProcessOutcome, ProcessSpec } from '../../../src/hooks/types.ts';
+import type { ProcessOutcome, ProcessSpec } from '../../../src/ports.ts';
 
 const FIXTURES = new URL('../../fixtures/hooks/', import.meta.url).pathname;
 const GUARD = { timeout: 9_000 };

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import type { HttpMethod } from '../../../src/config/types.ts';
 import { toHookResult } from '../../../src/hooks/http.ts';
 import { redactUrl, scrubSecrets, secretsOf } from '../../../src/hooks/redact.ts';
-import type { HttpOutcome } from '../../../src/hooks/types.ts';
+import type { HttpOutcome } from '../../../src/ports.ts';
 
 describe('redactUrl', () => {
   const cases = [

@@ -8,7 +8,8 @@ import { runProcess } from '../../../src/adapters/process.ts';
 import { MAX_OUTPUT_BYTES } from '../../../src/config/defaults.ts';
 import type { ShellMethod } from '../../../src/config/types.ts';
 import { callShell, stderrTail, toHookResult } from '../../../src/hooks/shell.ts';
-import type { HookResult, ProcessOutcome, ProcessRunner, ProcessSpec } from '../../../src/hooks/types.ts';
+import type { HookResult } from '../../../src/hooks/types.ts';
+import type { ProcessOutcome, ProcessRunner, ProcessSpec } from '../../../src/ports.ts';
 
 const FIXTURES = new URL('../../fixtures/hooks/', import.meta.url).pathname;
 const GUARD = { timeout: 9_000 };

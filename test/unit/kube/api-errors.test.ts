@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionError, kubeErrorFrom, type KubeCall } from '../../../src/kube/api-errors.ts';
+import { connectionError, kubeErrorFrom } from '../../../src/kube/api-errors.ts';
 import { KubeError } from '../../../src/errors.ts';
+import type { KubeCall } from '../../../src/ports.ts';
 
 const patchScale: KubeCall = {
   verb: 'patch',
@@ -164,6 +165,64 @@ const rows: { name: string; given: { call: KubeCall; status: number; statusBody:
       status: 503,
       reason: 'ServiceUnavailable',
       resource: '/apis/apps/v1',
+    },
+  },
+  {
+    name: '422 shows the causes of details.causes that the message leaves out',
+    given: {
+      call: patchScale,
+      status: 422,
+      statusBody: {
+        ...status(422, 'Invalid', 'the server rejected our request due to an error in our request'),
+        details: {
+          causes: [
+            { reason: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: 5: too many' },
+            { reason: 'UnexpectedServerResponse', message: 'doc is missing path: /spec/x' },
+          ],
+        },
+      },
+    },
+    want: {
+      message:
+        'failed to patch deployments.apps/scale "web" in namespace "team-a": invalid: the server rejected our ' +
+        'request due to an error in our request: spec.replicas: Invalid value: 5: too many; doc is missing path: /spec/x',
+      status: 422,
+      reason: 'Invalid',
+      resource: 'deployments.apps/scale',
+    },
+  },
+  {
+    name: '422 whose message already lists its causes repeats nothing',
+    given: {
+      call: patchScale,
+      status: 422,
+      statusBody: {
+        ...status(
+          422,
+          'Invalid',
+          'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+        ),
+        details: {
+          name: 'web',
+          group: 'autoscaling',
+          kind: 'Scale',
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              field: 'spec.replicas',
+              message: 'Invalid value: -1: must be greater than or equal to 0',
+            },
+          ],
+        },
+      },
+    },
+    want: {
+      message:
+        'failed to patch deployments.apps/scale "web" in namespace "team-a": invalid: Scale.autoscaling "web" ' +
+        'is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+      status: 422,
+      reason: 'Invalid',
+      resource: 'deployments.apps/scale',
     },
   },
 ];

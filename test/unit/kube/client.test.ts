@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubeClientOver, parseScale, scalePatch } from '../../../src/kube/client.ts';
-import type { KubeRequest, KubeResponse } from '../../../src/kube/request.ts';
-import type { ResolvedTarget } from '../../../src/kube/types.ts';
 import { KubeError } from '../../../src/errors.ts';
+import type { KubeRequest, KubeResponse, ResolvedTarget } from '../../../src/ports.ts';
 
 /** Records requests and answers each from a queue of bodies. */
 class FakeApi {

@@ -12,8 +12,8 @@ import {
   type ApiResourceList,
 } from '../../../src/kube/discovery.ts';
 import { kubeErrorFrom } from '../../../src/kube/api-errors.ts';
-import type { KubeRequest, KubeResponse } from '../../../src/kube/request.ts';
 import { KubeError } from '../../../src/errors.ts';
+import type { KubeRequest, KubeResponse } from '../../../src/ports.ts';
 
 const fixture = (file: string): unknown =>
   JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as unknown;

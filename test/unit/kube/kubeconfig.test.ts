@@ -4,9 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadKubeconfig, type KubeconfigSources } from '../../../src/kube/kubeconfig.ts';
-import type { KubeOptions } from '../../../src/kube/types.ts';
+import { loadKubeconfig } from '../../../src/adapters/kubeconfig-loader.ts';
+import type { KubeconfigSources } from '../../../src/kube/kubeconfig.ts';
 import { CpaError, UsageError } from '../../../src/errors.ts';
+import type { KubeOptions } from '../../../src/ports.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cpa-kubeconfig-'));
 const file = (name: string) => path.join(dir, name);

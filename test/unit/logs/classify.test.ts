@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { classify } from '../../../src/logs/classify.ts';
 import { groupEntries } from '../../../src/logs/entries.ts';
 import type { LogRecord } from '../../../src/logs/records.ts';
-import { formatJson, formatText } from '../../../src/log/format.ts';
-import type { LogEvent } from '../../../src/log/events.ts';
+import { formatJson, formatText, REASON_TEXT } from '../../../src/logger/format.ts';
+import type { LogEvent, ReasonCode } from '../../../src/logger/events.ts';
 
 /** A glog line with message `m` at severity `sev` from `file`. */
 const glog = (m: string, sev = 'I', file = 'x.go'): string =>
@@ -230,7 +230,7 @@ const TIME = '2026-06-12T14:03:15.000Z';
 const target = 'deployment/default/web';
 const base = { target, runType: 'scaler', durationMs: 84 };
 
-// Round trip through src/log/format.ts: the parser must read what the formatter writes.
+// Round trip through src/logger/format.ts: the parser must read what the formatter writes.
 const ownCases: { name: string; given: LogEvent; want: { record: LogRecord; v?: number } }[] = [
   {
     name: 'decision with a change and a clamp',
@@ -344,5 +344,24 @@ for (const { name, given, want } of ownCases) {
   });
   test(`classify kubectl-cpa json: ${name}`, () => {
     assert.deepEqual(one(formatJson(given, TIME)), want);
+  });
+}
+
+// Every reason the formatter can write reads back as its code: the text catalogue's words come from
+// REASON_TEXT, so a reason added to the vocabulary cannot be dropped silently from `logs --decisions`.
+for (const code of Object.keys(REASON_TEXT) as ReasonCode[]) {
+  test(`classify kubectl-cpa text: reason ${code} reads back as its code`, () => {
+    const action = code === 'AutoscalingDisabled' ? 'disabled' : 'scaled';
+    const given: LogEvent = {
+      kind: 'decision',
+      ...base,
+      from: 2,
+      to: 2,
+      evaluation: 4,
+      reasons: [code],
+      action,
+    };
+    const { record } = one(formatText(given, TIME));
+    assert.deepEqual(record.kind === 'decision' ? record.reasons : record, [code]);
   });
 }

@@ -2,13 +2,12 @@
 // the real adapter, and the pod recreated by the operator while following.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../../../src/deps.ts';
+import { createKubeClient } from '../../../src/adapters/kube-connect.ts';
+import { loadKubeconfig } from '../../../src/adapters/kubeconfig-loader.ts';
 import { CpaError } from '../../../src/errors.ts';
-import type { CpaKubeClient } from '../../../src/kube/client.ts';
-import { createKubeClient } from '../../../src/kube/connect.ts';
-import { loadKubeconfig } from '../../../src/kube/kubeconfig.ts';
 import { streamLogs, type FollowOptions, type LogSink } from '../../../src/logs/follow.ts';
 import { findPods, type LogSource } from '../../../src/logs/pods.ts';
+import type { Clock, CpaKubeClient } from '../../../src/ports.ts';
 import { LogApiStub } from '../../fixtures/logs/log-api-stub.ts';
 
 const stub = new LogApiStub();

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeError } from '../../../src/errors.ts';
-import type { KubeRequest, KubeRequester } from '../../../src/kube/request.ts';
 import {
   findPods,
   parseLogSource,
@@ -10,6 +9,7 @@ import {
   type FoundPods,
   type LogSource,
 } from '../../../src/logs/pods.ts';
+import type { KubeRequest, KubeRequester } from '../../../src/ports.ts';
 
 const sourceCases: { name: string; given: string; want: LogSource | null }[] = [
   { name: 'a bare name is a CustomPodAutoscaler', given: 'web', want: { kind: 'cpa', name: 'web' } },

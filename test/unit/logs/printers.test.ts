@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock, Output } from '../../../src/deps.ts';
 import { decisionPrinter, rawPrinter } from '../../../src/logs/printers.ts';
+import type { Clock, Output } from '../../../src/ports.ts';
 
 class Capture implements Output {
   text = '';

@@ -2,10 +2,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createStreamer } from '../../../src/adapters/kube-stream.ts';
+import { loadKubeconfig } from '../../../src/adapters/kubeconfig-loader.ts';
 import { KubeError } from '../../../src/errors.ts';
-import { loadKubeconfig } from '../../../src/kube/kubeconfig.ts';
-import { createStreamer, type KubeStreamer } from '../../../src/kube/stream.ts';
 import { readPodLog } from '../../../src/logs/read.ts';
+import type { KubeStreamer } from '../../../src/ports.ts';
 import { LogApiStub } from '../../fixtures/logs/log-api-stub.ts';
 
 const stub = new LogApiStub();

@@ -7,10 +7,10 @@ import {
   validateSandboxFlags,
   type StartSandbox,
 } from '../../../src/cli/sandbox.ts';
-import type { Deps } from '../../../src/deps.ts';
+import type { Deps } from '../../../src/ports.ts';
 import { ConfigError, UsageError } from '../../../src/errors.ts';
-import type { SandboxHandle, StartSandboxOptions } from '../../../src/sandbox/server.ts';
-import type { Obj } from '../../../src/sandbox/types.ts';
+import type { SandboxHandle, StartSandboxOptions } from '../../../src/sandbox/server/server.ts';
+import type { Obj } from '../../../src/sandbox/wire/json.ts';
 
 /** Deps with files from a map, captured output, and a shutdown signal the test fires. */
 function fakeDeps(files: Record<string, string> = {}) {

@@ -1,8 +1,9 @@
 // Hand-written fakes for the sandbox's unit tests: a SandboxEnv whose time only moves when told (timers run
 // in order as it does), and a socket-free sandbox with a request helper over `api.handle`.
-import { createSandboxCore, type SandboxCore } from '../../../src/sandbox/sandbox.ts';
-import type { SandboxUser } from '../../../src/sandbox/auth.ts';
-import { isStream, type Cancel, type SandboxEnv, type SandboxResponse } from '../../../src/sandbox/types.ts';
+import { createSandboxCore, type SandboxCore } from '../../../src/sandbox/server/core.ts';
+import type { SandboxUser } from '../../../src/sandbox/apiserver/auth.ts';
+import { isStream, type SandboxResponse } from '../../../src/sandbox/wire/http.ts';
+import type { Cancel, SandboxEnv } from '../../../src/sandbox/store/context.ts';
 
 interface Timer {
   at: number;

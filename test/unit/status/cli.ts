@@ -1,10 +1,8 @@
 // Runs `kubectl cpa status|logs …` through main() with hand-written fakes: an API server routed by path and
 // a log streamer that answers every pod log request with the same text. No cluster, no network.
-import type { Deps } from '../../../src/deps.ts';
 import { kubeClientOver } from '../../../src/kube/client.ts';
-import type { KubeRequest } from '../../../src/kube/request.ts';
-import type { KubeStreamer, StreamRequest } from '../../../src/kube/stream.ts';
 import { main } from '../../../src/main.ts';
+import type { Deps, KubeRequest, KubeStreamer, StreamRequest } from '../../../src/ports.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeApi, T0, type Answer } from './fixtures.ts';
 

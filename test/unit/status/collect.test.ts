@@ -2,8 +2,7 @@
 // or a forbidden list does, and how CustomPodAutoscaler pods and logs are found.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeRequest } from '../../../src/kube/request.ts';
-import type { KubeObject, ResolvedTarget } from '../../../src/kube/types.ts';
+import type { KubeObject, KubeRequest, ResolvedTarget } from '../../../src/ports.ts';
 import {
   collect,
   listAll,

@@ -2,10 +2,9 @@
 // tracing, and --watch stopping on a signal.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deps } from '../../../src/deps.ts';
 import { kubeClientOver } from '../../../src/kube/client.ts';
-import type { KubeStreamer, StreamRequest } from '../../../src/kube/stream.ts';
 import { main } from '../../../src/main.ts';
+import type { Deps, KubeStreamer, StreamRequest } from '../../../src/ports.ts';
 import { encodeState } from '../../../src/status/schema.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeApi, recorded, T0, workload } from './fixtures.ts';

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readRecord } from '../../../src/status/decode.ts';
 import { fromAnnotated } from '../../../src/status/model.ts';
+import { LIMITS, READ_CHARS } from '../../../src/status/record.ts';
 import { renderDetail } from '../../../src/status/render-detail.ts';
 import { renderTable } from '../../../src/status/render-table.ts';
 import { encodeState } from '../../../src/status/schema.ts';
@@ -83,7 +84,14 @@ describe('readRecord', () => {
 
   it('a long string is cut, saying how much it lost', () => {
     const got = readRecord(withField('name', 'n'.repeat(5000)));
-    assert.equal(got.record?.name, `${'n'.repeat(1024)}…[+3976 chars]`);
+    assert.equal(got.record?.name, `${'n'.repeat(READ_CHARS)}…[+${5000 - READ_CHARS} chars]`);
+  });
+
+  it('the reader cuts past the longest string the recorder writes, marker included', () => {
+    // boundText's marker for the most characters any string can lose (the writer's format, as record.test pins).
+    const longest = `${'n'.repeat(LIMITS.messageChars)}…[+${Number.MAX_SAFE_INTEGER} chars]`;
+    assert.equal(readRecord(withField('name', longest)).record?.name, longest);
+    assert.ok(READ_CHARS < 2 * LIMITS.messageChars, 'hand-edited huge strings are still cut');
   });
 
   it('property: any JSON in any field reads without throwing, and the row and detail view render', () => {

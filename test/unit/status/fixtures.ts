@@ -2,8 +2,7 @@
 // recorded states and workloads.
 import type { CycleReport } from '../../../src/autoscaler/types.ts';
 import { KubeError } from '../../../src/errors.ts';
-import type { KubeRequest, KubeResponse } from '../../../src/kube/request.ts';
-import type { KubeObject } from '../../../src/kube/types.ts';
+import type { KubeObject, KubeRequest, KubeResponse } from '../../../src/ports.ts';
 import type { AutoscalerStatus } from '../../../src/status/model.ts';
 import { SCHEMA_VERSION, STATUS_ANNOTATION, type RecordedState } from '../../../src/status/schema.ts';
 

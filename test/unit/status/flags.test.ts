@@ -1,13 +1,8 @@
-// `status` flags validated as a whole, colour rules, and the conditions of the detail view.
+// `status` flags validated as a whole, and the conditions of the detail view.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { conditionsOf, failureKind } from '../../../src/status/conditions.ts';
-import {
-  useColor,
-  validateStatusFlags,
-  type RawStatusFlags,
-  type StatusFlags,
-} from '../../../src/status/flags.ts';
+import { validateStatusFlags, type RawStatusFlags, type StatusFlags } from '../../../src/status/flags.ts';
 import type { AutoscalerStatus } from '../../../src/status/model.ts';
 import { iso, item, T0 } from './fixtures.ts';
 
@@ -82,20 +77,6 @@ describe('validateStatusFlags', () => {
       },
     );
   });
-});
-
-describe('useColor', () => {
-  const rows: { name: string; given: [Record<string, string>, boolean]; want: boolean }[] = [
-    { name: 'terminal', given: [{}, true], want: true },
-    { name: 'piped', given: [{}, false], want: false },
-    { name: 'NO_COLOR set', given: [{ NO_COLOR: '1' }, true], want: false },
-    {
-      name: 'NO_COLOR empty is ignored (no-color.org)',
-      given: [{ NO_COLOR: '' }, true],
-      want: true,
-    },
-  ];
-  for (const row of rows) it(row.name, () => assert.equal(useColor(...row.given), row.want));
 });
 
 describe('conditionsOf', () => {

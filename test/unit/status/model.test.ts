@@ -1,8 +1,8 @@
 // Items from annotations and from CustomPodAutoscaler pod logs, the STATUS column, and the item list.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/kube/types.ts';
 import { summarizeCpaLog, type LogSummary } from '../../../src/logs/summary.ts';
+import type { KubeObject } from '../../../src/ports.ts';
 import type { Collected } from '../../../src/status/collect.ts';
 import { buildItems, isCopiedRecord, matchName } from '../../../src/status/items.ts';
 import { choosePod, fromCpa, podsOfCpa, type CpaFacts } from '../../../src/status/model-cpa.ts';

@@ -11,9 +11,9 @@ import {
   writeVerdict,
   type WriteVerdict,
 } from '../../../src/status/record.ts';
-import { decodeState } from '../../../src/status/decode.ts';
+import { decodeState } from '../../../src/status/decode-state.ts';
 import { encodeState, type RecordedState } from '../../../src/status/schema.ts';
-import type { ReasonCode } from '../../../src/log/events.ts';
+import type { ReasonCode } from '../../../src/logger/events.ts';
 import { failedReport, iso, RECORD_INPUT, recorded, scaledReport, steadyReport, T0 } from './fixtures.ts';
 
 describe('boundText', () => {
@@ -201,6 +201,18 @@ describe('decodeState', () => {
       const decoded = decodeState(row.given);
       if (typeof row.want === 'string') assert.match(decoded.problem ?? '', new RegExp(row.want));
       else assert.deepEqual(decoded.state, row.want);
+    });
+  }
+
+  // The reader cut strings at the writer's limit, and the writer's marker comes on top of it: a 1025-char
+  // error was written as 1024 chars + `…[+1 chars]` and read back cut again (test/unit/fuzz/status-annotation).
+  const lengths = [LIMITS.messageChars, LIMITS.messageChars + 1, LIMITS.messageChars + 11, 5000, 1_000_000];
+  for (const length of lengths) {
+    it(`a ${length}-char error message cut by the recorder reads back as written`, () => {
+      const report = failedReport(0);
+      const failed = { ...report, error: { stage: 'evaluate' as const, message: 'e'.repeat(length) } };
+      const written = buildRecordedState(RECORD_INPUT, failed, null);
+      assert.deepEqual(decodeState(encodeState(written)), { state: written });
     });
   }
 });

@@ -3,11 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CycleReport } from '../../../src/autoscaler/types.ts';
-import type { KubeRequest } from '../../../src/kube/request.ts';
-import type { KubeObject, ResolvedTarget } from '../../../src/kube/types.ts';
-import type { LogEvent } from '../../../src/log/events.ts';
+import type { LogEvent } from '../../../src/logger/events.ts';
+import type { KubeObject, KubeRequest, ResolvedTarget } from '../../../src/ports.ts';
 import { autoscalerName, createRecorder, shouldRecord } from '../../../src/status/recorder.ts';
-import { decodeState } from '../../../src/status/decode.ts';
+import { decodeState } from '../../../src/status/decode-state.ts';
 import { encodeState, STATUS_ANNOTATION } from '../../../src/status/schema.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {

@@ -3,33 +3,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { alignColumns, humanDuration, shorten } from '../../../src/status/format.ts';
+import { alignColumns, shorten } from '../../../src/status/format.ts';
 import type { AutoscalerStatus } from '../../../src/status/model.ts';
 import { nameOf, renderJson, renderNames, renderYaml } from '../../../src/status/render-data.ts';
 import { renderDetail } from '../../../src/status/render-detail.ts';
 import { renderTable } from '../../../src/status/render-table.ts';
 import { CLEAR_SCREEN, render, watchFrame, type View } from '../../../src/status/render.ts';
 import { iso, item, T0 } from './fixtures.ts';
-
-describe('humanDuration', () => {
-  const rows: { given: number; want: string }[] = [
-    { given: -5000, want: '<invalid>' },
-    { given: -500, want: '0s' },
-    { given: 45_000, want: '45s' },
-    { given: 119_000, want: '119s' },
-    { given: 200_000, want: '3m20s' },
-    { given: 300_000, want: '5m' },
-    { given: 45 * 60_000, want: '45m' },
-    { given: 5 * 3600_000 + 7 * 60_000, want: '5h7m' },
-    { given: 30 * 3600_000, want: '30h' },
-    { given: 76 * 3600_000, want: '3d4h' },
-    { given: 400 * 86_400_000, want: '400d' },
-    { given: 740 * 86_400_000, want: '2y10d' },
-    { given: 3000 * 86_400_000, want: '8y' },
-  ];
-  for (const row of rows)
-    it(`${row.given}ms → ${row.want}`, () => assert.equal(humanDuration(row.given), row.want));
-});
 
 describe('text helpers', () => {
   it('shorten flattens newlines and adds an ellipsis', () =>
