@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { createSandboxCore } from '../src/sandbox/server/core.ts';
 import { realEnv, startSandbox } from '../src/sandbox/server/server.ts';
 import { generateTls } from '../src/sandbox/tls/tls.ts';
+import { sandboxDeps } from '../test/support/sandbox-deps.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const clock = { nowMs: () => Date.now() };
@@ -244,7 +245,7 @@ export async function memory(): Promise<{ rss: number; heapUsed: number; settled
 
 /** `--serve FILE`: a sandbox in the foreground writing its kubeconfig to FILE (when dist/ is not built). */
 async function serveChild(kubeconfigOut: string): Promise<void> {
-  const sb = await startSandbox({ clock, kubeconfigOut, startDelayMs: 0 });
+  const sb = await startSandbox(sandboxDeps(clock), { kubeconfigOut, startDelayMs: 0 });
   process.stdout.write(`${kubeconfigOut}\n`);
   process.once('SIGTERM', () => void sb.close());
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSandbox } from '../src/sandbox/server/server.ts';
+import { sandboxDeps } from '../test/support/sandbox-deps.ts';
 import {
   IDLE_MS,
   clock,
@@ -37,7 +38,7 @@ async function startToReady(rounds: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const started = performance.now();
-    const sb = await startSandbox({ clock });
+    const sb = await startSandbox(sandboxDeps(clock));
     const agent = new Agent({ keepAlive: false });
     await send(sb, agent, 'GET', '/api');
     agent.destroy();

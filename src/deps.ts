@@ -39,6 +39,7 @@ const realClock: Clock = {
 export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
   const fs = await import('node:fs/promises');
   const { realFiles: files } = await import('./adapters/files.ts');
+  const { writeAtomic } = await import('./adapters/atomic-write.ts');
   const os = await import('node:os');
   const path = await import('node:path');
   const scratch: Scratch = {
@@ -47,6 +48,7 @@ export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, text, { mode: 0o600 });
     },
+    writeAtomic,
     remove: (target) => fs.rm(target, { recursive: true, force: true }),
   };
   return {
@@ -60,6 +62,7 @@ export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
     runProcess: async (spec) => (await import('./adapters/process.ts')).runProcess(spec),
     httpRequest: async (spec) => (await import('./adapters/http-client.ts')).httpRequest(spec),
     serveHttp: async (options) => (await import('./adapters/http-server.ts')).serveHttp(options),
+    serveStreams: async (options) => (await import('./adapters/stream-server.ts')).serveStreams(options),
     connectKube: async (options) => {
       return (await import('./adapters/kube-connect.ts')).connectKube(
         options,

@@ -1,6 +1,27 @@
 // The ports: every side effect the program has, as types only. Code above this layer talks to the world
 // through them; src/adapters/ implements them and src/deps.ts wires the real ones, tests their own fakes.
-// Nothing here runs: this file holds interfaces and the data types they carry, and imports nothing.
+// Nothing here runs: this file holds interfaces; the data they carry is in src/port-data.ts.
+
+import type {
+  RawHttpRequest,
+  WholeResponse,
+  StreamResponse,
+  KubeObject,
+  ResolvedTarget,
+  Scale,
+  KubeCall,
+} from './port-data.ts';
+
+export type {
+  RawHttpRequest,
+  ChunkWriter,
+  WholeResponse,
+  StreamResponse,
+  KubeObject,
+  ResolvedTarget,
+  Scale,
+  KubeCall,
+} from './port-data.ts';
 
 /** Time, injectable so that loops and stabilisation are testable. */
 export interface Clock {
@@ -26,12 +47,14 @@ export interface Files {
   exists(path: string): Promise<boolean>;
 }
 
-/** Temporary files a command creates for itself (the demo's example project, the sandbox kubeconfig). */
+/** Files a command writes: scratch space (the demo's example project) and files it keeps (sandbox state). */
 export interface Scratch {
   /** Creates a fresh private directory under the system temp dir. */
   makeDir(prefix: string): Promise<string>;
   /** Writes a file (mode 0600), creating its parent directories. */
   writeText(path: string, text: string): Promise<void>;
+  /** As writeText, but via a temporary file and a rename: a crash never leaves half a file behind. */
+  writeAtomic(path: string, text: string): Promise<void>;
   /** Removes a file or directory tree; a missing path is not an error. */
   remove(path: string): Promise<void>;
 }
@@ -69,6 +92,29 @@ export type ServeHttp = (options: {
   tls?: { cert: string; key: string };
   handle: (request: ApiRequest) => Promise<ApiResponse>;
 }) => Promise<ServerHandle>;
+
+/** A listening ServeStreams server. */
+export interface StreamServerHandle extends ServerHandle {
+  /** The port actually bound. */
+  readonly port: number;
+  /** Stops accepting, aborts open streams and cuts every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTPS server on host:port that reads each request whole and answers through `handle`, at once
+ * or streamed. A request whose handling fails is reported to `onError`, whose answer that client gets
+ * when nothing was sent to it yet (else its connection is cut); serving goes on. Rejects with a CpaError
+ * when it cannot listen.
+ */
+export type ServeStreams = (options: {
+  host: string;
+  port: number;
+  tls: { cert: string; key: string };
+  maxBodyBytes: number;
+  handle: (request: RawHttpRequest) => Promise<WholeResponse | StreamResponse>;
+  onError: (error: unknown) => WholeResponse;
+}) => Promise<StreamServerHandle>;
 
 /** What a process runner reports about one finished (or abandoned) process. */
 export type ProcessOutcome =
@@ -124,55 +170,6 @@ export type HttpOutcome =
 
 /** Performs one HTTP request. Never rejects. */
 export type HttpRequester = (spec: HttpRequestSpec) => Promise<HttpOutcome>;
-
-/** A Kubernetes object as JSON, exactly as the API server returned it. */
-export type KubeObject = Record<string, unknown> & {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-  } & Record<string, unknown>;
-};
-
-/** A scale target resolved through discovery. */
-export interface ResolvedTarget {
-  /** '' for the core group. */
-  group: string;
-  version: string;
-  /** Plural resource name, e.g. `deployments`. */
-  resource: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  /** True when discovery lists `<resource>/scale`. */
-  hasScale: boolean;
-}
-
-/** The scale subresource, reduced to what the decision needs. */
-export interface Scale {
-  replicas: number;
-  /** `status.selector` (string form); '' when the workload has none. */
-  selector: string;
-  /** `status.replicas` as reported by the controller. */
-  statusReplicas: number;
-  resourceVersion: string;
-}
-
-/** What a Kubernetes call was doing, structured so messages and RBAC hints can be built from it. */
-export interface KubeCall {
-  /** RBAC verb: get, list, patch, update, create, delete. */
-  verb: string;
-  /** API group, '' for the core group. A raw path when the call is not on a resource (discovery). */
-  group: string;
-  /** Plural resource (`deployments`) or, for non-resource calls, the URL path. */
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
 
 /** One call to the API server. */
 export interface KubeRequest {
@@ -274,6 +271,7 @@ export interface Deps {
   runProcess: ProcessRunner;
   httpRequest: HttpRequester;
   serveHttp: ServeHttp;
+  serveStreams: ServeStreams;
   /** Builds a client for the cluster chosen like kubectl would (flags, KUBECONFIG, in-cluster). */
   connectKube(options: KubeOptions): Promise<KubeConnection>;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that unregisters it. */

@@ -4,11 +4,11 @@
 // scratch space is removed by close(), which callers reach in a `finally`, so errors and signals remove it.
 import type { Deps } from '../ports.ts';
 import type { SandboxCore } from './server/core.ts';
-import type { SandboxHandle, StartSandboxOptions } from './server/server.ts';
+import type { SandboxHandle, SandboxServerDeps, StartSandboxOptions } from './server/server.ts';
 import type { Obj } from './wire/json.ts';
 
 /** Starts the HTTPS sandbox underneath: server/server.ts's startSandbox, or a fake in tests. */
-export type StartSandbox = (options: StartSandboxOptions) => Promise<SandboxHandle>;
+export type StartSandbox = (deps: SandboxServerDeps, options: StartSandboxOptions) => Promise<SandboxHandle>;
 
 /** How to open a sandbox. */
 export interface OpenSandboxOptions {
@@ -39,8 +39,8 @@ export interface OpenedSandbox {
   close(): Promise<void>;
 }
 
-/** What openSandbox needs of Deps (scratch only when it writes the kubeconfig there). */
-export type OpenSandboxDeps = Pick<Deps, 'clock' | 'err' | 'scratch'>;
+/** What openSandbox needs of Deps: the sandbox's own (SandboxServerDeps), stderr, and scratch space. */
+export type OpenSandboxDeps = SandboxServerDeps & Pick<Deps, 'err' | 'scratch'>;
 
 /** The warning line for a request the sandbox failed to serve (a sandbox bug: that client got a 500). */
 export function serveFailureWarning(error: unknown): string {
@@ -48,16 +48,16 @@ export function serveFailureWarning(error: unknown): string {
   return `warning: sandbox: failed to serve a request: ${message}\n`;
 }
 
-// Loaded on first use: node:https and the TLS generator are not needed by commands that never start one.
-const startReal: StartSandbox = async (options) => (await import('./server/server.ts')).startSandbox(options);
+// Loaded on first use: the API and the TLS generator are not needed by commands that never start one.
+const startReal: StartSandbox = async (deps, options) =>
+  (await import('./server/server.ts')).startSandbox(deps, options);
 
 /** Starts a sandbox, writes its kubeconfig and creates `manifests`; on any failure the sandbox is closed. */
 export async function openSandbox(
   deps: OpenSandboxDeps,
   options: OpenSandboxOptions = {},
 ): Promise<OpenedSandbox> {
-  const sandbox = await (options.start ?? startReal)({
-    clock: deps.clock,
+  const sandbox = await (options.start ?? startReal)(deps, {
     port: options.port,
     startDelayMs: options.startDelayMs,
     stateFile: options.stateFile,

@@ -10,6 +10,7 @@ import {
   type SandboxHandle,
   type StartSandboxOptions,
 } from '../../src/sandbox/server/server.ts';
+import { sandboxDeps } from '../support/sandbox-deps.ts';
 
 /** API JSON of any shape, as the tests read it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index arbitrary API answers
@@ -149,7 +150,7 @@ export function openWatch(ep: Endpoint, path: string): WatchReader {
 export async function sandboxEndpoint(
   options: Partial<StartSandboxOptions> = {},
 ): Promise<{ sandbox: SandboxHandle; ep: Endpoint }> {
-  const sandbox = await startSandbox({ clock: { nowMs: () => Date.now() }, startDelayMs: 100, ...options });
+  const sandbox = await startSandbox(sandboxDeps(), { startDelayMs: 100, ...options });
   return { sandbox, ep: { name: 'sandbox', server: sandbox.url, ca: sandbox.caPem, token: sandbox.token } };
 }
 

@@ -9,14 +9,14 @@ import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server/server.ts';
 import type { SandboxApi } from '../../src/sandbox/apiserver/api.ts';
+import { sandboxDeps } from '../support/sandbox-deps.ts';
 
 let sandbox: SandboxHandle;
 const reported: unknown[] = [];
 let reporterThrows = false;
 
 before(async () => {
-  sandbox = await startSandbox({
-    clock: { nowMs: () => Date.now() },
+  sandbox = await startSandbox(sandboxDeps(), {
     onError: (err) => {
       reported.push(err);
       if (reporterThrows) throw new Error('the reporter failed too');

@@ -297,9 +297,11 @@ describe('replica counts the sandbox refuses like kube-apiserver', () => {
 /** Starts a sandbox in a child process (a wedged event loop there must not wedge the test). */
 function childSandbox(): Promise<{ url: string; ca: string; token: string; stop(): void }> {
   const server = new URL('../../src/sandbox/server/server.ts', import.meta.url).href;
+  const deps = new URL('../support/sandbox-deps.ts', import.meta.url).href;
   const code = `
     const { startSandbox } = await import(${JSON.stringify(server)});
-    const sb = await startSandbox({ clock: { nowMs: () => Date.now() }, startDelayMs: 50 });
+    const { sandboxDeps } = await import(${JSON.stringify(deps)});
+    const sb = await startSandbox(sandboxDeps(), { startDelayMs: 50 });
     process.stdout.write(JSON.stringify({ url: sb.url, ca: sb.caPem, token: sb.token }) + '\\n');
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], {

@@ -9,6 +9,7 @@ import { after } from 'node:test';
 import { renderKubeconfig } from '../../src/sandbox/tls/kubeconfig.ts';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server/server.ts';
 import type { ClusterInfo } from '../cluster/harness.ts';
+import { sandboxDeps } from './sandbox-deps.ts';
 import { apiJson, type ApiTarget } from '../cluster/http.ts';
 import { clusterPaths } from '../cluster/paths.ts';
 import { makeTestCluster, useCluster, waitFor, type TestCluster } from './cluster.ts';
@@ -75,8 +76,7 @@ function harnessBinDir(): string {
 async function startSandboxCluster() {
   const binDir = harnessBinDir();
   const restrictedToken = randomBytes(24).toString('hex');
-  const handle = await startSandbox({
-    clock: { nowMs: () => Date.now() },
+  const handle = await startSandbox(sandboxDeps(), {
     startDelayMs: SANDBOX_START_DELAY_MS,
     // Like the harness's `alice` before any RoleBinding: authenticated, allowed nothing but discovery.
     users: [{ name: 'alice', token: restrictedToken, rules: [] }],

@@ -1,23 +1,24 @@
-// The sandbox's state on disk: the kubeconfig and the optional state file, written atomically, and the
-// store saved a moment after changes settle so that a restarted sandbox finds its objects again.
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The sandbox's state on disk: the optional state file, read through the Files port and written through
+// Scratch.writeAtomic, with the store saved a moment after changes settle so that a restarted sandbox finds
+// its objects again.
 import { CpaError } from '../../errors.ts';
+import type { Files, Scratch } from '../../ports.ts';
 import type { SandboxCore } from './core.ts';
 import type { StoreSnapshot } from '../store/store.ts';
 
 const SAVE_DEBOUNCE_MS = 200;
 
+/** Far above any sandbox's state (thousands of objects are a few MiB), and below V8's largest string. */
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
 /** The store saved in `file`; undefined when there is no such file. */
-export async function readSnapshot(file: string): Promise<StoreSnapshot | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CpaError(`failed to read sandbox state ${file}: ${(err as Error).message}`, { cause: err });
-  }
+export async function readSnapshot(
+  files: Pick<Files, 'readText'>,
+  file: string,
+): Promise<StoreSnapshot | undefined> {
+  // An unreadable file rejects with the Files port's `failed to read FILE: REASON`.
+  const text = await files.readText(file, MAX_STATE_BYTES);
+  if (text === null) return undefined;
   try {
     const parsed = JSON.parse(text) as { store?: StoreSnapshot };
     if (parsed.store === undefined || !Array.isArray(parsed.store.objects))
@@ -34,22 +35,18 @@ export async function readSnapshot(file: string): Promise<StoreSnapshot | undefi
   }
 }
 
-/** Writes via a temporary file and rename, so a crash never leaves half a file behind. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, file);
-}
-
 /** Saves the store a moment after changes settle, and once more on flush. */
-export function stateSaver(core: SandboxCore, file: string): { flush(): Promise<void> } {
+export function stateSaver(
+  scratch: Pick<Scratch, 'writeAtomic'>,
+  core: SandboxCore,
+  file: string,
+): { flush(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => {
     timer = undefined;
     const text = JSON.stringify({ kind: 'SandboxState', version: 1, store: core.store.snapshot() });
-    writing = writing.then(() => writeAtomic(file, text)).catch(() => {});
+    writing = writing.then(() => scratch.writeAtomic(file, text)).catch(() => {});
     return writing;
   };
   const unsubscribe = core.store.subscribe(() => {

@@ -1,5 +1,9 @@
-// Requests and responses of the embedded API as data: what server/ reads off a socket and hands to the
-// socket-free API, and what the API answers (whole, or streamed in chunks for watches and log follows).
+// Requests and responses of the embedded API as data: what server/ makes of a request that the ServeStreams
+// port read off a socket, and what the API answers (whole, or streamed in chunks for watches and log
+// follows). The answers are the port's own shapes, written to the socket as they are.
+import type { StreamResponse, WholeResponse } from '../../ports.ts';
+
+export type { ChunkWriter, StreamResponse, WholeResponse } from '../../ports.ts';
 
 /** An HTTP request to the embedded API, already read (headers lower-cased). */
 export interface SandboxRequest {
@@ -12,23 +16,6 @@ export interface SandboxRequest {
   body: string;
   /** The body's bytes, for binary (protobuf) bodies; absent when `body` says it all. */
   bytes?: Buffer;
-}
-
-/** Writes one chunk of a streamed answer. */
-export type ChunkWriter = (chunk: string) => void;
-
-/** An answer sent at once. */
-export interface WholeResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** An answer sent in chunks (watch, log follow) until `run` resolves or `signal` aborts (client gone). */
-export interface StreamResponse {
-  status: number;
-  headers: Record<string, string>;
-  run(write: ChunkWriter, signal: AbortSignal): Promise<void>;
 }
 
 /** What the embedded API answers. */

@@ -9,6 +9,7 @@ import {
   type SandboxHandle,
   type StartSandboxOptions,
 } from '../../../src/sandbox/server/server.ts';
+import { sandboxDeps } from '../../support/sandbox-deps.ts';
 import { call, type Endpoint, type Reply } from '../../e2e/sandbox-support.ts';
 
 /** A started sandbox and the files tests hand to kubectl-cpa. */
@@ -30,7 +31,7 @@ export interface TestSandbox {
 export async function startTestSandbox(
   options: Pick<StartSandboxOptions, 'port' | 'stateFile' | 'token' | 'users'> = {},
 ): Promise<TestSandbox> {
-  const handle = await startSandbox({ clock: { nowMs: () => Date.now() }, startDelayMs: 50, ...options });
+  const handle = await startSandbox(sandboxDeps(), { startDelayMs: 50, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'cpa-rel-sandbox-'));
   const endpoint: Endpoint = { name: 'sandbox', server: handle.url, ca: handle.caPem, token: handle.token };
   const address = handle.url.replace(/^https:\/\//, '');

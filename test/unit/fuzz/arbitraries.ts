@@ -1,5 +1,6 @@
 // Hostile inputs shared by the property tests of the parsers that read outside input: text that breaks
 // naive splitting and escaping, prototype keys, extreme numbers and deep nesting.
+import '../../support/fuzz-seed.ts';
 import fc from 'fast-check';
 
 /** Keys that reach Object.prototype when an object is filled by plain assignment. */

@@ -118,7 +118,7 @@ describe('runSandbox', () => {
     });
     const calls: string[] = [];
     let options: StartSandboxOptions | undefined;
-    const start: StartSandbox = async (o) => {
+    const start: StartSandbox = async (_deps, o) => {
       options = o;
       calls.push('start');
       return {

@@ -11,18 +11,19 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { openSandbox, type OpenSandboxDeps, type StartSandbox } from '../../../src/sandbox/start.ts';
 import { startSandbox } from '../../../src/sandbox/server/server.ts';
+import { sandboxDeps } from '../../support/sandbox-deps.ts';
 import type { Obj } from '../../../src/sandbox/wire/json.ts';
 import { deploymentManifest } from './support.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sandbox-start-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Deps with the wall clock, captured stderr and scratch space under `root` that records what it made. */
+/** Real sandbox deps (wall clock, HTTPS), captured stderr, and scratch space under `root` recording what it made. */
 function testDeps(): { deps: OpenSandboxDeps; err: string[]; made: string[] } {
   const err: string[] = [];
   const made: string[] = [];
   const deps: OpenSandboxDeps = {
-    clock: { nowMs: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    ...sandboxDeps(),
     err: { write: (text) => void err.push(text), isTTY: false },
     scratch: {
       makeDir: async (prefix) => {
@@ -34,6 +35,7 @@ function testDeps(): { deps: OpenSandboxDeps; err: string[]; made: string[] } {
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, text, { mode: 0o600 });
       },
+      writeAtomic: sandboxDeps().scratch.writeAtomic,
       remove: (path) => rm(path, { recursive: true, force: true }),
     },
   };
@@ -98,8 +100,8 @@ describe('openSandbox', () => {
   it('closes the sandbox and removes the kubeconfig when a manifest cannot be created', async () => {
     const { deps, made } = testDeps();
     let closed = 0;
-    const start: StartSandbox = async (options) => {
-      const handle = await startSandbox(options);
+    const start: StartSandbox = async (sandbox, options) => {
+      const handle = await startSandbox(sandbox, options);
       return { ...handle, close: () => (closed++, handle.close()) };
     };
     await assert.rejects(

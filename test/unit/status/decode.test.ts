@@ -1,5 +1,6 @@
 // readRecord: the annotation read field by field. A table of malformed values, then a property: whatever
 // JSON stands in any field, reading never throws and `status` still renders a row.
+import '../../support/fuzz-seed.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';

@@ -10,8 +10,9 @@ import { request } from 'node:https';
 import { parse } from 'yaml';
 import { CpaError } from '../../../../src/errors.ts';
 import { startSandbox, type SandboxHandle } from '../../../../src/sandbox/server/server.ts';
+import { sandboxDeps } from '../../../support/sandbox-deps.ts';
 
-const clock = { nowMs: () => Date.now() };
+const deps = sandboxDeps();
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-server-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,7 +31,7 @@ function get(sb: SandboxHandle, path: string, token = sb.token): Promise<{ statu
 describe('startSandbox (HTTPS on loopback)', () => {
   it('serves the API over TLS with its own CA and writes a kubeconfig that points at it', async () => {
     const kubeconfigOut = join(dir, 'nested', 'kubeconfig');
-    const sb = await startSandbox({ clock, kubeconfigOut });
+    const sb = await startSandbox(deps, { kubeconfigOut });
     try {
       assert.match(sb.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       const ns = await get(sb, '/api/v1/namespaces');
@@ -53,7 +54,7 @@ describe('startSandbox (HTTPS on loopback)', () => {
   });
 
   it('ends open watches when closed, and resolves close once', async () => {
-    const sb = await startSandbox({ clock });
+    const sb = await startSandbox(deps);
     const ended = new Promise<number>((resolve, reject) => {
       request(
         new URL('/api/v1/namespaces/default/pods?watch=true', sb.url),
@@ -73,7 +74,7 @@ describe('startSandbox (HTTPS on loopback)', () => {
 
   it('keeps objects in the state file across a restart', async () => {
     const stateFile = join(dir, 'state.json');
-    const first = await startSandbox({ clock, stateFile });
+    const first = await startSandbox(deps, { stateFile });
     const body = JSON.stringify({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
@@ -97,7 +98,7 @@ describe('startSandbox (HTTPS on loopback)', () => {
       ).end(body);
     });
     await first.close();
-    const second = await startSandbox({ clock, stateFile });
+    const second = await startSandbox(deps, { stateFile });
     try {
       assert.equal(
         (await get(second, '/apis/coordination.k8s.io/v1/namespaces/default/leases/kept')).status,
@@ -112,7 +113,7 @@ describe('startSandbox (HTTPS on loopback)', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"hello": 1}');
     await assert.rejects(
-      startSandbox({ clock, stateFile: bad }),
+      startSandbox(deps, { stateFile: bad }),
       (err: unknown) =>
         err instanceof CpaError &&
         /not a sandbox state file/.test(err.message) &&
@@ -126,7 +127,7 @@ describe('startSandbox (HTTPS on loopback)', () => {
     const { port } = blocker.address() as { port: number };
     try {
       await assert.rejects(
-        startSandbox({ clock, port }),
+        startSandbox(deps, { port }),
         (err: unknown) => err instanceof CpaError && /address already in use/.test(err.message),
       );
     } finally {
