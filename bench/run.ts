@@ -1,7 +1,7 @@
 // npm run bench: start-up of the linux-amd64 release binary against the Go kubectl, measured in the same
 // run (interleaved rounds, medians, printed as ratios), what the code cache and lazy loading buy, archive
 // sizes per platform, and resident memory while the loop idles. Needs `npm run package` first; the idle
-// RSS needs the test cluster (`npm run cluster:up`).
+// RSS needs the test cluster (`npm run cluster:up`). Then kubectl-cpa beside the Go CPA (bench/peer.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { TARGETS, archiveName } from '../scripts/package-targets.ts';
 import { buildBinaries } from '../test/cluster/harness.ts';
 import { clusterPaths } from '../test/cluster/paths.ts';
 import { useCluster } from '../test/support/cluster.ts';
+import { benchPeer } from './peer.ts';
 import { buildVariants, fileBytes, type Variants } from './variants.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -183,6 +184,7 @@ async function main(): Promise<void> {
     printSizes(pkg.version);
     await idleRss(variants);
     await sandboxFigures();
+    await benchPeer(out);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,10 +1,11 @@
 // npm test: typecheck, lint, build, start the real control plane (built from Go modules on first use),
 // then run every unit, reliability and end-to-end test in one node:test run, and stop the cluster whatever
 // happened.
-// `--unit` runs only the checks and unit tests (no cluster).
+// `--unit` runs only the checks and unit tests (no cluster). The full run first makes sure the machine has
+// what the tests need (scripts/setup-machine.mjs), so `npm ci && npm test` works on a fresh machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +34,15 @@ function testFiles(dir) {
     return name.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
+
+// Rust's installer puts cargo in ~/.cargo/bin without always adding it to PATH (a non-login shell, CI).
+const cargoBin = join(process.env.HOME ?? '', '.cargo', 'bin');
+if (existsSync(cargoBin)) process.env.PATH = `${cargoBin}${delimiter}${process.env.PATH ?? ''}`;
+if (
+  !unitOnly &&
+  !step('machine set-up (Debian packages the tests need)', node, ['scripts/setup-machine.mjs'])
+)
+  process.exit(1);
 
 let ok = step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 ok = step('lint (eslint, prettier)', bin('eslint'), ['.']) && ok;
