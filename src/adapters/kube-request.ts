@@ -73,9 +73,22 @@ async function sendRetrying(
 ): Promise<Answer> {
   // A monotonic clock: the deadline is a duration, not a time of day.
   const deadline = performance.now() + io.timeoutMs;
+  let resent = false;
   for (let retries = 0; ; retries++) {
     const leftMs = retries === 0 ? io.timeoutMs : Math.max(1, deadline - performance.now());
-    const answer = await send(url, prepare(leftMs), io.inFlight);
+    let answer: Answer;
+    try {
+      answer = await send(url, prepare(leftMs), io.inFlight);
+    } catch (err) {
+      // A kept-alive socket the server closed as we wrote on it: nothing was answered, so send once more
+      // on a fresh connection (Node's advice for `reusedSocket`). A scale PATCH carries the resourceVersion
+      // read, so a repeat that the server had in fact applied meets a 409, never a second change.
+      if (resent || !(err instanceof StaleSocketError))
+        throw err instanceof StaleSocketError ? err.cause : err;
+      resent = true;
+      retries -= 1;
+      continue;
+    }
     const waitMs = retryWait(answer, retries, deadline - performance.now());
     if (waitMs === undefined) return answer;
     await io.pauses.pause(waitMs);
@@ -172,7 +185,16 @@ function send(
     inFlight.add(req);
     req.on('close', () => inFlight.delete(req));
     req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs / 1000}s`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleSocketError(err) : err),
+    );
     req.end(payload);
   });
+}
+
+/** A reset on a reused keep-alive socket before any answer; `cause` is the socket's error. */
+class StaleSocketError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+  }
 }
