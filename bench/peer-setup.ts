@@ -7,11 +7,19 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
-/** The Go CPA v2.12.2 as built in ../shared/peers/README.md. */
+/** The Go CPA v2.12.2 as built in ../shared/peers/README.md (`shared/` lies beside the repository). */
 export const PEER = {
-  gz: '/work/shared/peers/custom-pod-autoscaler-v2.12.2-linux-amd64.gz',
+  gz:
+    process.env['BENCH_CPA_PEER'] ??
+    join(
+      fileURLToPath(new URL('../..', import.meta.url)),
+      'shared',
+      'peers',
+      'custom-pod-autoscaler-v2.12.2-linux-amd64.gz',
+    ),
   sha256: '79c110eb312f1859d2cae260af040708cc059056468ac93ace51f040d024aecf',
 };
 
