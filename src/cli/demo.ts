@@ -43,7 +43,7 @@ export function validateDemoFlags(raw: RawDemoFlags): DemoOptions {
 export function registerDemo(program: Command, deps: Deps, state: CommandState): void {
   program
     .command('demo')
-    .description('See kubectl-cpa autoscale in an embedded sandbox, no cluster needed (about 10 s)')
+    .description('See kubectl-cpa autoscale in an embedded sandbox, no cluster needed (about 5 s)')
     .option('--interval <DURATION>', 'time between autoscaling cycles', '1s')
     .option('--ready-delay <DURATION>', 'time until new pods are Running and Ready', '300ms')
     .option('--no-python', 'use the shell variant of the example even when python3 is available')
