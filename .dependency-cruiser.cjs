@@ -49,7 +49,7 @@ module.exports = {
       name: 'io-only-in-adapters',
       comment: 'sockets, files, processes and client-node only in src/adapters/',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/adapters/', '^src/deps\\.ts$'] },
+      from: { path: '^src/', pathNot: '^src/adapters/' },
       to: {
         path: [
           '^(node:)?(net|tls|http|https|http2|fs|fs/promises|child_process|dgram)$',

@@ -1,6 +1,6 @@
 // The real wiring of the ports (src/ports.ts): cmd/kubectl-cpa.ts builds the program's Deps with
 // createRealDeps(); tests build their own from hand-written fakes. The only module that imports the adapters.
-import type { Clock, Deps, Output, Scratch } from './ports.ts';
+import type { Clock, Deps, Output } from './ports.ts';
 
 /** Where the real Deps get their process-level facts; cmd/kubectl-cpa.ts passes `process` pieces in. */
 export interface ProcessFacts {
@@ -37,20 +37,9 @@ const realClock: Clock = {
 
 /** Builds the real Deps. Heavy adapters (client-node, servers) are loaded only when a command uses them. */
 export async function createRealDeps(facts: ProcessFacts): Promise<Deps> {
-  const fs = await import('node:fs/promises');
   const { realFiles: files } = await import('./adapters/files.ts');
-  const { writeAtomic } = await import('./adapters/atomic-write.ts');
+  const { realScratch: scratch } = await import('./adapters/scratch.ts');
   const os = await import('node:os');
-  const path = await import('node:path');
-  const scratch: Scratch = {
-    makeDir: (prefix) => fs.mkdtemp(path.join(os.tmpdir(), prefix)),
-    writeText: async (file, text) => {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, text, { mode: 0o600 });
-    },
-    writeAtomic,
-    remove: (target) => fs.rm(target, { recursive: true, force: true }),
-  };
   return {
     clock: realClock,
     env: facts.env,
