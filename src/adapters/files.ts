@@ -1,7 +1,7 @@
 // The real Files port: reads outside files with a size bound and turns every way a read can fail into a
 // CpaError that names the file, so a directory, an unreadable file or a huge one is a clear message and
 // never an "internal error" (hostile testing: `-f DIR`, `-f /proc/self/mem`, a mode-000 file, 50 MB YAML).
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { CpaError } from '../errors.ts';
 import type { Files } from '../ports.ts';
 
@@ -56,7 +56,7 @@ export async function readBoundedText(path: string, maxBytes = MAX_FILE_BYTES): 
     if (stat.size > maxBytes) throw tooLarge(path, stat.size, maxBytes);
     // A pipe or /proc file reports size 0: read in chunks, one byte past the bound to detect an overflow.
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 64 * 1024)));
-    let chunks: Buffer[] = [];
+    const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
@@ -65,9 +65,7 @@ export async function readBoundedText(path: string, maxBytes = MAX_FILE_BYTES): 
       total += bytesRead;
       if (total > maxBytes) throw tooLarge(path, undefined, maxBytes);
     }
-    const text = Buffer.concat(chunks, total).toString('utf8');
-    chunks = [];
-    return text;
+    return Buffer.concat(chunks, total).toString('utf8');
   } catch (err) {
     if (err instanceof CpaError) throw err;
     throw readError(path, err as NodeJS.ErrnoException);
@@ -78,14 +76,16 @@ export async function readBoundedText(path: string, maxBytes = MAX_FILE_BYTES): 
 
 function tooLarge(path: string, size: number | undefined, maxBytes: number): CpaError {
   const actual = size === undefined ? `more than ${sizeText(maxBytes)}` : sizeText(size);
-  return new CpaError(`failed to read ${path}: the file is ${actual}, the limit is ${sizeText(maxBytes)}`, {
+  const message = `failed to read ${path}: the file is ${actual}, the limit is ${sizeText(maxBytes)}`;
+  // Only the default bound is the ConfigMap's; callers with their own bound have their own reason.
+  if (maxBytes !== MAX_FILE_BYTES) return new CpaError(message);
+  return new CpaError(message, {
     hint: `${sizeText(maxBytes)} is the size limit of a ConfigMap, where a deployed autoscaler's files live`,
   });
 }
 
 /** True when a regular file exists at `path` (a directory or a missing path is false). */
 export async function isFile(path: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
   return (await stat(path).catch(() => null))?.isFile() === true;
 }
 

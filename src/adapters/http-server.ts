@@ -146,7 +146,7 @@ async function answer(
 }
 
 /** Node's headers with repeated ones joined (only set-cookie arrives as a list). */
-function headersOf(req: http.IncomingMessage): Record<string, string | undefined> {
+export function headersOf(req: http.IncomingMessage): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -218,7 +218,8 @@ function boundAddress(server: http.Server, fallback: string): string {
   return hostPort(bound.address, bound.port);
 }
 
-function hostPort(host: string, port: number): string {
+/** `host:port`, with an IPv6 host in brackets. */
+export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connectionError, kubeErrorFrom } from '../kube/api-errors.ts';
 import type { KubeRequest, KubeRequester } from '../ports.ts';
-import { explainTls, kubeEndpoint, tlsOf } from './kube-connection.ts';
+import { explainTls, kubeEndpoint, tlsOf, type TlsOptions } from './kube-connection.ts';
 import { Pauses, retryWait } from './kube-retry.ts';
 
 /** A requester bound to one cluster, with the server URL for messages and a way to shut it down. */
@@ -73,25 +73,28 @@ async function sendRetrying(
 ): Promise<Answer> {
   // A monotonic clock: the deadline is a duration, not a time of day.
   const deadline = performance.now() + io.timeoutMs;
-  let resent = false;
   for (let retries = 0; ; retries++) {
     const leftMs = retries === 0 ? io.timeoutMs : Math.max(1, deadline - performance.now());
-    let answer: Answer;
-    try {
-      answer = await send(url, prepare(leftMs), io.inFlight);
-    } catch (err) {
-      // A kept-alive socket the server closed as we wrote on it: nothing was answered, so send once more
-      // on a fresh connection (Node's advice for `reusedSocket`). A scale PATCH carries the resourceVersion
-      // read, so a repeat that the server had in fact applied meets a 409, never a second change.
-      if (resent || !(err instanceof StaleSocketError))
-        throw err instanceof StaleSocketError ? err.cause : err;
-      resent = true;
-      retries -= 1;
-      continue;
-    }
+    const answer = await sendFresh(url, prepare(leftMs), io.inFlight);
     const waitMs = retryWait(answer, retries, deadline - performance.now());
     if (waitMs === undefined) return answer;
     await io.pauses.pause(waitMs);
+  }
+}
+
+/**
+ * send(), once more on a fresh connection when a kept-alive socket the server had closed was reset before
+ * any answer (Node's advice for `reusedSocket`). A scale PATCH carries the resourceVersion read, so a repeat
+ * that the server had in fact applied meets a 409, never a second change.
+ */
+async function sendFresh(url: URL, prepared: Prepared, inFlight: Set<http.ClientRequest>): Promise<Answer> {
+  try {
+    return await send(url, prepared, inFlight);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return send(url, prepared, inFlight).catch((again: unknown) => {
+      throw again instanceof StaleSocketError ? again.cause : again;
+    });
   }
 }
 
@@ -128,7 +131,7 @@ function parseBody(text: string): unknown {
 /** One keep-alive agent per set of TLS material (an exec plugin may hand out a new client certificate). */
 class AgentPool {
   readonly #plain: boolean;
-  #key = '';
+  #tls: Partial<TlsOptions> = {};
   #agent: http.Agent | undefined;
 
   constructor(plain: boolean) {
@@ -137,12 +140,12 @@ class AgentPool {
 
   get(opts: https.RequestOptions): http.Agent {
     const tls = tlsOf(opts);
-    const key = JSON.stringify(tls);
-    if (this.#agent === undefined || key !== this.#key) {
+    // Compared field by field on every request: no serialising of CA and key material on the hot path.
+    if (this.#agent === undefined || !sameTls(tls, this.#tls)) {
       this.#agent?.destroy();
       const common = { keepAlive: true, maxSockets: 8 };
       this.#agent = this.#plain ? new http.Agent(common) : new https.Agent({ ...common, ...tls });
-      this.#key = key;
+      this.#tls = tls;
     }
     return this.#agent;
   }
@@ -151,6 +154,20 @@ class AgentPool {
     this.#agent?.destroy();
     this.#agent = undefined;
   }
+}
+
+/** True when two sets of TLS options hold the same material (strings, Buffers, or lists of them). */
+function sameTls(a: Partial<TlsOptions>, b: Partial<TlsOptions>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof TlsOptions)[]);
+  return [...keys].every((k) => sameValue(a[k], b[k]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  return false;
 }
 
 /** An HTTP answer as read: status, body text, and the Retry-After and Date headers if any. */

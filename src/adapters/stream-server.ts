@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { CpaError } from '../errors.ts';
+import { headersOf, hostPort } from './http-server.ts';
 import type {
   RawHttpRequest,
   ServeStreams,
@@ -49,7 +50,7 @@ export const serveStreams: ServeStreams = async (options) => {
     await stopped;
   };
   const handle: StreamServerHandle = {
-    address: host.includes(':') ? `[${host}]:${actual}` : `${host}:${actual}`,
+    address: hostPort(host, actual),
     port: actual,
     close: () => (closed ??= stop()),
   };
@@ -72,12 +73,6 @@ async function serve(
   const response = await options.handle(request);
   if ('run' in response) await writeStream(res, response, streams);
   else writeWhole(res, response);
-}
-
-function headersOf(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return headers;
 }
 
 /** The body, or null when it is longer than `max` bytes (the rest is read and dropped). */

@@ -3,7 +3,7 @@ import { goJson } from '../autoscaler/payloads.ts';
 import type { ApiResponse } from '../ports.ts';
 
 /** The two headers CPA puts on every JSON error. */
-export const JSON_ERROR_HEADERS = {
+const JSON_ERROR_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   'X-Content-Type-Options': 'nosniff',
 } as const;

@@ -24,7 +24,7 @@ export type Pipeline = (options: {
  * API cycles admitted at once: one running plus three waiting. More would only queue work whose clients
  * have likely given up, and each queued cycle delays the next; beyond it the API answers 429.
  */
-export const MAX_PENDING_API_CYCLES = 4;
+const MAX_PENDING_API_CYCLES = 4;
 
 /** Seconds a refused client is told to wait; a cycle usually takes about that long. */
 const RETRY_AFTER_SEC = 1;

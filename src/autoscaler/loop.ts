@@ -46,7 +46,7 @@ export async function runLoop(options: LoopOptions): Promise<void> {
 }
 
 /** Who asks for a cycle: the loop's own tick, or a REST API request. */
-export type CycleTurn = 'tick' | 'request';
+type CycleTurn = 'tick' | 'request';
 
 /** Why a cycle that was still waiting never ran: its caller aborted. */
 export class CycleCancelledError extends Error {

@@ -70,6 +70,10 @@ export function placePayload(http: HttpMethod, payload: string): Step<{ url: str
 export function toHookResult(outcome: HttpOutcome, method: Method): HookResult {
   const { http, timeoutMs } = method;
   const durationMs = outcome.durationMs;
+  if (outcome.kind === 'response' && http.successCodes.includes(outcome.status)) {
+    return { ok: true, output: outcome.body.toString('utf8'), stderr: '', durationMs };
+  }
+  // Only failures are put into words, so the redaction work stays off the path of a successful call.
   const where = `${httpMethodOf(http)} "${redactUrl(http.url)}"`;
   const secrets = secretsOf(http);
   const fail = (failure: HookFailure): HookResult => ({
@@ -83,9 +87,6 @@ export function toHookResult(outcome: HttpOutcome, method: Method): HookResult {
   });
   switch (outcome.kind) {
     case 'response': {
-      if (http.successCodes.includes(outcome.status)) {
-        return { ok: true, output: outcome.body.toString('utf8'), stderr: '', durationMs };
-      }
       const excerpt = bodyExcerpt(outcome.body);
       return fail({
         kind: 'http-status',

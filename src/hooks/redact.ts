@@ -4,13 +4,13 @@
 // Pure.
 
 /** What replaces a secret in text, as kubectl prints redacted values. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /**
  * Values shorter than this are not scrubbed from free text: replacing `1` or `ok` everywhere would garble
  * messages, and such a value protects nothing anyway.
  */
-export const MIN_SCRUBBED_LENGTH = 4;
+const MIN_SCRUBBED_LENGTH = 4;
 
 /** Query parameter names whose values are credentials by convention (`token`, `api_key`, `sig`, Azure's `code`). */
 const SECRET_PARAM = /key|token|secret|pass|pwd|auth|cred|sig|session|jwt|^code$/i;

@@ -12,8 +12,6 @@ import { forRequest, startApi, type ApiOptions, type ServeDeps } from './api-ser
 import { cycleContext } from './context.ts';
 import type { PreparedRun } from './prepare.ts';
 
-export { API_TOKEN_ENV, type ApiOptions, type ServeDeps } from './api-server.ts';
-
 /** How serve() runs beyond the context. */
 export interface ServeOptions extends ApiOptions {
   /** Called after each cycle of the loop; 'stop' ends serve (the demo stops once its story is told). */

@@ -43,7 +43,7 @@ export interface OpenedSandbox {
 export type OpenSandboxDeps = SandboxServerDeps & Pick<Deps, 'err' | 'scratch'>;
 
 /** The warning line for a request the sandbox failed to serve (a sandbox bug: that client got a 500). */
-export function serveFailureWarning(error: unknown): string {
+function serveFailureWarning(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `warning: sandbox: failed to serve a request: ${message}\n`;
 }

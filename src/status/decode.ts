@@ -24,7 +24,7 @@ export interface LooseRecord {
 }
 
 /** What an annotation value holds. */
-export interface ReadRecord {
+interface ReadRecord {
   /** null when nothing can be read: absent, not a JSON object, or another schema version. */
   record: LooseRecord | null;
   /** Why `record` is null. */

@@ -17,7 +17,7 @@ export function shorten(text: string, max: number): string {
 }
 
 /** One line of outside text as a human view prints it: newlines flattened, control characters escaped. */
-export function terminalLine(text: string): string {
+function terminalLine(text: string): string {
   return escapeTerminal(text.replace(/\s*\n\s*/g, ' '));
 }
 
@@ -89,13 +89,13 @@ function invalidText(item: AutoscalerStatus): string {
 }
 
 /**
- * The STATUS word, coloured when colour is on; failures show the count: `Failing(3)`. The text is
- * escaped for the terminal before the colour goes round it (a malformed annotation is quoted in it).
+ * The STATUS word, coloured when colour is on; failures show the count: `Failing(3)`. Callers pass items
+ * already escaped for the terminal (forTerminal), so a malformed annotation quoted here is safe.
  */
 export function stateText(item: AutoscalerStatus, color: boolean): string {
   const text =
     item.state === 'Invalid'
-      ? escapeTerminal(invalidText(item))
+      ? invalidText(item)
       : item.state === 'Failing' && item.consecutiveFailures
         ? `Failing(${item.consecutiveFailures})`
         : item.state;

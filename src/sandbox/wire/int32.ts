@@ -37,7 +37,7 @@ function jsonKind(value: unknown): string {
 }
 
 /** encoding/json's error for a spec.replicas of `obj` that is no int32; undefined when it decodes. */
-export function replicasDecodeError(kind: string, obj: Obj): string | undefined {
+function replicasDecodeError(kind: string, obj: Obj): string | undefined {
   const field = replicasOf(kind, obj);
   if (field === undefined) return undefined;
   const { value } = field;
