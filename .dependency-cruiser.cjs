@@ -5,9 +5,12 @@ const LAYERS = [
   ['cmd', ['^cmd/']],
   ['main', ['^src/main\\.ts$', '^src/deps\\.ts$']],
   ['cli', ['^src/cli/']],
-  ['demo', ['^src/demo/']],
+  ['demo', ['^src/demo/', '^src/simulate/', '^src/init/']],
   ['runner', ['^src/runner/']],
-  ['features', ['^src/status/', '^src/logs/', '^src/api/', '^src/autoscaler/', '^src/sandbox/']],
+  [
+    'features',
+    ['^src/status/', '^src/logs/', '^src/api/', '^src/autoscaler/', '^src/sandbox/', '^src/deploy/'],
+  ],
   ['foundations', ['^src/hooks/', '^src/kube/', '^src/config/', '^src/logger/']],
   ['ports', ['^src/ports\\.ts$', '^src/port-data\\.ts$', '^src/errors\\.ts$', '^src/version\\.ts$']],
 ];

@@ -3,8 +3,9 @@
 // run, each in its own quarter of the second (startTime 250 ms; the launch is timed so that Go and our
 // launcher tick 500 ms apart, the SEA binary 250 ms from both). Prints the figures with the ratio
 // kubectl-cpa / Go and the goal. Counts: BENCH_CPA_WARMUP (10), BENCH_CPA_CYCLES (60),
-// BENCH_CPA_PROFILE_CYCLES (20; 0 skips the profile), BENCH_CPA_SERVERS (cluster,sandbox).
-// Run alone: `node scripts/pinned-node.mjs bench/peer.ts`.
+// BENCH_CPA_PROFILE_CYCLES (20; 0 skips the profile), BENCH_CPA_SERVERS (cluster,sandbox), BENCH_CPA_PODS
+// (1; 0 skips the per-pod row, bench/peer-pods.ts). BENCH_CPA_SOAK_CYCLES=10000 runs only the long RSS mode
+// (bench/peer-soak.ts). Run alone: `node scripts/pinned-node.mjs bench/peer.ts`.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -23,9 +24,11 @@ import { Agent } from 'node:https';
 import { parse } from 'yaml';
 import { clusterPaths } from '../test/cluster/paths.ts';
 import { useCluster } from '../test/support/cluster.ts';
+import { perPodRow, renderPods } from './peer-pods.ts';
 import { summariseProfile, type CpuProfile } from './peer-profile.ts';
 import { figures, parseRecords, renderTable, type Figures } from './peer-report.ts';
 import { Runner, wallMs, type Marks, type RunnerSpec } from './peer-runner.ts';
+import { soak } from './peer-soak.ts';
 import {
   INTERVAL_MS,
   START_TIME_MS,
@@ -44,6 +47,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const MARKS: Marks = { warmup: env('BENCH_CPA_WARMUP', 10), measured: env('BENCH_CPA_CYCLES', 60) };
 const PROFILE_CYCLES = env('BENCH_CPA_PROFILE_CYCLES', 20);
 const SERVERS = (process.env['BENCH_CPA_SERVERS'] ?? 'cluster,sandbox').split(',');
+const PODS_ROW = env('BENCH_CPA_PODS', 1) > 0;
+const SOAK_CYCLES = env('BENCH_CPA_SOAK_CYCLES', 0);
 
 /** The programs under test. */
 interface Programs {
@@ -263,7 +268,8 @@ async function profile(p: Programs, server: Server, work: string): Promise<strin
   return [
     `What our CPU per cycle goes to (V8 CPU profile of the launcher on the ${server.name}, ${PROFILE_CYCLES} cycles; the`,
     `  main thread was busy ${s.sampledMsPerCycle.toFixed(2)} ms per cycle under the profiler, which slows it, and a`,
-    '  blocking spawn counts whole; ms per cycle):',
+    "  blocking spawn counts whole, and the profiler's SIGPROF restarts the fork, so spawn reads large; `perf`",
+    "  puts fork + the hook's execve at about a quarter of a cycle; ms per cycle):",
     ...s.subtrees.map((t) => row(t.name, t.msPerCycle)),
     '  top functions by self time:',
     ...s.top.map((t) => row(t.name, t.msPerCycle)),
@@ -287,6 +293,14 @@ export async function benchPeer(out: (line?: string) => void): Promise<void> {
   onCleanup(() => rmSync(work, { recursive: true, force: true }));
   try {
     const p = prepare(work);
+    if (SOAK_CYCLES > 0) {
+      const server = await sandboxServer(work, p.launcher);
+      const intervalMs = env('BENCH_CPA_SOAK_INTERVAL_MS', 100);
+      const input = { ...p, server, work, baseEnv: BASE_ENV, cycles: SOAK_CYCLES, intervalMs };
+      for (const line of await soak(input)) out(line);
+      server.stop();
+      return;
+    }
     out(
       `kubectl-cpa beside the Go CPA v2.12.2 (issue 11): ${MARKS.warmup} warm-up + ${MARKS.measured} measured cycles, medians`,
     );
@@ -306,6 +320,11 @@ export async function benchPeer(out: (line?: string) => void): Promise<void> {
       for (const line of renderTable(go, ours)) out(`  ${line}`);
       if (PROFILE_CYCLES > 0 && which === SERVERS[SERVERS.length - 1]) profiled = server;
       if (profiled) for (const line of await profile(p, profiled, work)) out(line);
+      if (PODS_ROW && which === 'sandbox') {
+        process.stderr.write('bench: per-pod, 100 pods (about a minute)\n');
+        const row = await perPodRow({ go: p.go, launcher: p.launcher, server, work, baseEnv: BASE_ENV });
+        for (const line of renderPods(row)) out(line);
+      }
       if ('stop' in server) (server as { stop(): void }).stop();
     }
     out(`  load ${loadavg()[0]!.toFixed(2)} at the end`);

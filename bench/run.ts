@@ -1,7 +1,8 @@
 // npm run bench: start-up of the linux-amd64 release binary against the Go kubectl, measured in the same
 // run (interleaved rounds, medians, printed as ratios), what the code cache and lazy loading buy, archive
 // sizes per platform, and resident memory while the loop idles. Needs `npm run package` first; the idle
-// RSS needs the test cluster (`npm run cluster:up`). Then kubectl-cpa beside the Go CPA (bench/peer.ts).
+// RSS needs the test cluster (`npm run cluster:up`). Then kubectl-cpa beside the Go CPA (bench/peer.ts),
+// and 1,000 autoscalers in one process (bench/density.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -69,7 +70,7 @@ function startupCommands(kubectl: string, v: Variants): Command[] {
     {
       label: 'bundle on node, no SEA: version',
       file: node,
-      args: [join(root, 'dist', 'kubectl-cpa.cjs'), 'version'],
+      args: [join(root, 'dist', 'lib', 'kubectl-cpa.cjs'), 'version'],
     },
     { label: 'SEA without code cache: version', file: v.noCodeCache, args: ['version'] },
     { label: 'SEA without code cache: --help', file: v.noCodeCache, args: ['--help'] },
@@ -139,7 +140,7 @@ async function idleRss(v: Variants): Promise<void> {
   out('Idle RSS (run loop between cycles: 2s interval, measured after 5s, i.e. two cycles in)');
   for (const [label, file, pre] of [
     ['release SEA', v.release, []],
-    ['bundle on node', process.execPath, [join(root, 'dist', 'kubectl-cpa.cjs')]],
+    ['bundle on node', process.execPath, [join(root, 'dist', 'lib', 'kubectl-cpa.cjs')]],
   ] as const) {
     const child = spawn(file, [...pre, ...args], {
       env: { PATH: '/usr/bin:/bin', KUBECONFIG: cluster.adminKubeconfig },
@@ -178,13 +179,15 @@ async function main(): Promise<void> {
     const variants = await buildVariants({ root, work, version: pkg.version, pins, nodeCache });
     const kubectl = join(await buildBinaries(() => undefined), 'kubectl');
     out(
-      `main script: ${(fileBytes(join(root, 'dist', 'kubectl-cpa.cjs')) / 1024).toFixed(0)} KiB; with client-node split out: ${(fileBytes(join(work, 'split.cjs')) / 1024).toFixed(0)} KiB`,
+      `main script: ${(fileBytes(join(root, 'dist', 'lib', 'kubectl-cpa.cjs')) / 1024).toFixed(0)} KiB; with client-node split out: ${(fileBytes(join(work, 'split.cjs')) / 1024).toFixed(0)} KiB`,
     );
     printStartup(startTimes(startupCommands(kubectl, variants)));
     printSizes(pkg.version);
     await idleRss(variants);
     await sandboxFigures();
+    await (await import('./simulate.ts')).benchSimulate(out);
     await benchPeer(out);
+    await (await import('./density.ts')).benchDensity(out);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -102,7 +102,12 @@ export async function buildVariants(inputs: VariantInputs): Promise<Variants> {
   // client-node left out of the file: `version` and `--help` never reach it, so they still run.
   await bundle(inputs, splitFile, { external: ['@kubernetes/client-node'] });
   const [noCodeCache, eagerClientNode] = await Promise.all([
-    sea(inputs, join(inputs.work, 'no-code-cache'), join(inputs.root, 'dist', 'kubectl-cpa.cjs'), false),
+    sea(
+      inputs,
+      join(inputs.work, 'no-code-cache'),
+      join(inputs.root, 'dist', 'lib', 'kubectl-cpa.cjs'),
+      false,
+    ),
     sea(inputs, join(inputs.work, 'eager'), eagerFile, true),
   ]);
   const splitClientNode = await sea(inputs, join(inputs.work, 'split'), splitFile, true);

@@ -1,19 +1,24 @@
 // npm run build: bundles cmd/kubectl-cpa.ts with esbuild into two CommonJS files, the input of the SEA
-// packaging step, and writes dist/kubectl-cpa, a launcher that runs them on the pinned Node:
-//   dist/kubectl-cpa.cjs       the main script: everything but the cluster connection;
-//   dist/kubectl-cpa-kube.cjs  the kube chunk: src/adapters/kube-connect.ts with @kubernetes/client-node (4 MB).
+// packaging step, and writes dist/kubectl-cpa, a launcher that runs them on the pinned Node. Only the launcher
+// is on dist/ (which may go on PATH); the chunks are under dist/lib/:
+//   dist/lib/kubectl-cpa.cjs       the main script: everything but the cluster connection;
+//   dist/lib/kubectl-cpa-kube.cjs  the kube chunk: src/adapters/kube-connect.ts with @kubernetes/client-node (4 MB).
 // Parsing client-node made `version` start 2.5× slower than kubectl, so only commands that talk to a cluster
 // load the chunk (src/adapters/kube-chunk-loader.ts), in place of src/deps.ts's
 // `import('./adapters/kube-connect.ts')`.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLUGIN_COMPLETION_FILE, pluginCompletionScript } from '../src/cli/completion-plugin.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dist = join(root, 'dist');
-mkdirSync(dist, { recursive: true });
+const lib = join(dist, 'lib');
+mkdirSync(lib, { recursive: true });
+// The layout before dist/lib/: stale chunks left on dist/ would be run by nothing and confuse PATH users.
+for (const old of ['kubectl-cpa.cjs', 'kubectl-cpa-kube.cjs']) rmSync(join(dist, old), { force: true });
 
 // The chunk's own modules: the kube adapters, kube-connect.ts and those it alone imports (client-node among
 // them). Every other src/ module it imports is taken from the main script (one copy: errors are checked with
@@ -97,13 +102,13 @@ const shared = new Set();
 const chunk = await build({
   ...common,
   entryPoints: [join(root, 'src', 'adapters', 'kube-connect.ts')],
-  outfile: join(dist, 'kubectl-cpa-kube.cjs'),
+  outfile: join(lib, 'kubectl-cpa-kube.cjs'),
   plugins: [shareWithMain(shared)],
 });
 const main = await build({
   ...common,
   entryPoints: [join(root, 'cmd', 'kubectl-cpa.ts')],
-  outfile: join(dist, 'kubectl-cpa.cjs'),
+  outfile: join(lib, 'kubectl-cpa.cjs'),
   plugins: [kubeFromChunk(shared)],
 });
 // Guard the split: a new path to client-node (or a renamed import in deps.ts) would silently undo it.
@@ -119,19 +124,34 @@ if (leaked.length > 0) {
 const kib = (result) =>
   (Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 
-// The launcher: a POSIX shell script that execs the bundle on the Node that npm ci installed for this repo.
+// The launcher: a POSIX shell script that execs the bundle on the Node that npm ci installed for this repo, as
+// ONE exec and no helper process (the launcher of issue 11 forked readlink, dirname, uname ×2, tr and sed
+// before node: 10–20 ms of every start). The platform is the build's, as node_modules holds the runtime of
+// the machine npm ci ran on; the directory comes from $0 by parameter expansion, and only when that does not
+// lead to the bundle (a symlink to the launcher elsewhere, e.g. a kubectl plugin link on PATH) does it resolve
+// the link with readlink.
+const runtime = `node-${process.platform}-${process.arch}`;
+if (!existsSync(join(root, 'node_modules', runtime, 'bin', 'node'))) {
+  console.error(`warning: node_modules/${runtime} is missing: the launcher needs it (npm ci)`);
+}
 const launcher = `#!/bin/sh
-# kubectl-cpa launcher (npm run build): runs the bundle on the pinned Node ${pkg.engines.node}.
-here=$(dirname "$(readlink -f "$0")")
-node="$here/../node_modules/node-$(uname -s | tr A-Z a-z)-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')/bin/node"
+# kubectl-cpa launcher (npm run build): runs dist/lib/kubectl-cpa.cjs on the pinned Node ${pkg.engines.node}.
+here=\${0%/*}
+if [ ! -f "$here/lib/kubectl-cpa.cjs" ]; then
+  here=$(dirname "$(readlink -f "$0")")
+fi
+node=$here/../node_modules/${runtime}/bin/node
 if [ ! -x "$node" ]; then
-  echo "error: pinned Node runtime not found at $node; run npm ci in $(dirname "$here")" >&2
+  echo "error: pinned Node runtime not found at $node; run npm ci in $here/.." >&2
   exit 1
 fi
-exec "$node" --disable-sigusr1 "$here/kubectl-cpa.cjs" "$@"
+exec "$node" --disable-sigusr1 "$here/lib/kubectl-cpa.cjs" "$@"
 `;
 writeFileSync(join(dist, 'kubectl-cpa'), launcher);
 chmodSync(join(dist, 'kubectl-cpa'), 0o755);
+// kubectl (>= 1.26) completes `kubectl cpa <TAB>` through this executable found on PATH beside the plugin.
+writeFileSync(join(dist, PLUGIN_COMPLETION_FILE), pluginCompletionScript());
+chmodSync(join(dist, PLUGIN_COMPLETION_FILE), 0o755);
 console.error(
-  `built dist/kubectl-cpa.cjs (${kib(main)} KiB), dist/kubectl-cpa-kube.cjs (${kib(chunk)} KiB) and dist/kubectl-cpa in ${Date.now() - started}ms`,
+  `built dist/lib/kubectl-cpa.cjs (${kib(main)} KiB), dist/lib/kubectl-cpa-kube.cjs (${kib(chunk)} KiB) and dist/kubectl-cpa in ${Date.now() - started}ms`,
 );

@@ -4,6 +4,7 @@
 // executable file, and the archive's sha256 is the one in the manifest.
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { pluginCompletionFor } from '../src/cli/completion-plugin.ts';
 import { readArchive } from './package-archive.ts';
 import type { Target } from './package-targets.ts';
 
@@ -59,6 +60,7 @@ export function renderManifest(
     bin: target.binary,
     files: [
       { from: target.binary, to: '.' },
+      { from: pluginCompletionFor(target.os).name, to: '.' },
       { from: 'LICENSE', to: '.' },
     ],
   }));

@@ -1,5 +1,5 @@
-// npm run package: one executable per platform from the esbuild bundles (dist/kubectl-cpa.cjs, the main
-// script, and dist/kubectl-cpa-kube.cjs, the kube chunk, embedded as a SEA asset) and the official Node
+// npm run package: one executable per platform from the esbuild bundles (dist/lib/kubectl-cpa.cjs, the main
+// script, and dist/lib/kubectl-cpa-kube.cjs, the kube chunk, embedded as a SEA asset) and the official Node
 // binaries, as Node single executable applications (SEA), then the release archives,
 // SHA256SUMS and the krew manifest. Writes dist/release/ and krew/cpa.yaml.
 //   --release-url PATTERN   where the archives will be downloaded from ({version} {file} {os} {arch});
@@ -20,6 +20,7 @@ import type { KrewManifest } from './package-manifest.ts';
 import { cacheBase, nodeBinaryFrom, nodeCacheDir, nodeTarball, readPins } from './package-node.ts';
 import { fixChecksum, withoutSignature } from './package-pe.ts';
 import { KUBE_CHUNK } from '../src/adapters/kube-chunk-loader.ts';
+import { pluginCompletionFor } from '../src/cli/completion-plugin.ts';
 import { injectSea, stripElf, writeSeaBlob } from './package-sea.ts';
 import { adhocSign, ensureRcodesign } from './package-sign.ts';
 import { TARGETS, archiveName, hostTarget, releaseUrl, type Target } from './package-targets.ts';
@@ -90,8 +91,11 @@ async function buildTarget(ctx: Context, target: Target): Promise<Built> {
   if (codeCache) notes.push('code cache');
   finish(ctx, target, exe, notes);
   const binary = readFileSync(exe);
+  const completion = pluginCompletionFor(target.os);
   const entries = [
     { name: target.binary, mode: 0o755, data: binary },
+    // kubectl (>= 1.26) completes `kubectl cpa <TAB>` through this file when it is on PATH beside the binary.
+    { name: completion.name, mode: 0o755, data: Buffer.from(completion.text) },
     { name: 'LICENSE', mode: 0o644, data: ctx.license },
   ];
   const archive = target.format === 'zip' ? zip(entries) : tarGz(entries);
@@ -147,8 +151,8 @@ async function writeManifest(
 
 function context(pins: ReturnType<typeof readPins>, version: string, work: string): Context {
   const cache = cacheBase(process.env, homedir());
-  const bundle = join(root, 'dist', 'kubectl-cpa.cjs');
-  const chunk = join(root, 'dist', KUBE_CHUNK);
+  const bundle = join(root, 'dist', 'lib', 'kubectl-cpa.cjs');
+  const chunk = join(root, 'dist', 'lib', KUBE_CHUNK);
   for (const file of [bundle, chunk])
     if (!existsSync(file)) fail(`${file} is missing; run npm run build first`);
   const assets = { [KUBE_CHUNK]: chunk };

@@ -23,6 +23,7 @@ const NEEDS = [
     packages: ['libc6-arm64-cross', 'libstdc++6-arm64-cross', 'libgcc-s1-arm64-cross'],
   },
   { what: 'wine', why: 'runs the windows binary in the tests', packages: ['wine', 'wine64'] },
+  { what: 'chromium', why: 'renders the simulate chart in the tests (headless)', packages: ['chromium'] },
 ];
 
 /** Prerequisites that come with the machine image, not from Debian at the needed version. */

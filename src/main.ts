@@ -3,7 +3,24 @@
 import { CommanderError } from 'commander';
 import { ConfigError, CpaError, describeError } from './errors.ts';
 import { buildProgram } from './cli/program.ts';
+import { errorJsonLine, wantsJsonLog } from './logger/error-line.ts';
 import type { Deps } from './ports.ts';
+
+/** The error as a JSON line (`--log-format json`): the same facts as the text form. */
+function reportJson(err: unknown, deps: Pick<Deps, 'err' | 'clock'>): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  const time = new Date(deps.clock.nowMs()).toISOString();
+  const known = err instanceof CpaError;
+  const exitCode = known ? err.exitCode : 1;
+  // A ConfigError's text ends in ':' before its list; in JSON the list is the `problems` field.
+  const message = known ? describeError(err).replace(/:$/, '') : `internal error: ${describeError(err)}`;
+  const problems = err instanceof ConfigError ? err.problems : undefined;
+  const hint = known ? err.hint : 'run again with -v 4 for the stack trace, and please report it';
+  deps.err.write(
+    errorJsonLine({ message, exitCode, ...(problems ? { problems } : {}), ...(hint ? { hint } : {}) }, time),
+  );
+  return exitCode;
+}
 
 /** Prints an error the way kubectl does and returns the exit code for it. */
 export function reportError(err: unknown, deps: Pick<Deps, 'err'>, verbose: boolean): number {
@@ -24,12 +41,13 @@ export function reportError(err: unknown, deps: Pick<Deps, 'err'>, verbose: bool
 /** Runs the CLI with `argv` (without the node and script entries) and returns the process exit code. */
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   const state = { exitCode: 0 };
-  const program = buildProgram(deps, state);
+  const json = wantsJsonLog(argv);
+  const program = buildProgram(deps, state, { jsonErrors: json });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode;
   } catch (err) {
     const verbose = argv.some((a, i) => (a === '-v' || a === '--v') && Number(argv[i + 1]) >= 4);
-    return reportError(err, deps, verbose);
+    return json ? reportJson(err, deps) : reportError(err, deps, verbose);
   }
 }

@@ -45,6 +45,19 @@ export interface Files {
   readText(path: string, maxBytes?: number): Promise<string | null>;
   /** True when a regular file exists at `path`. */
   exists(path: string): Promise<boolean>;
+  /**
+   * Names of the directories directly inside `path`, sorted; null when `path` is not a directory
+   * (`run --all PARENT`). Optional so that fakes without directories need not implement it.
+   */
+  listDirs?(path: string): Promise<string[] | null>;
+  /**
+   * The regular files under `dir`, recursively (symbolic links followed, dot-files and dot-directories
+   * skipped), as sorted `/`-separated relative paths with their sizes (`deploy`). Rejects with a CpaError
+   * naming `dir` when it is not a readable directory. Optional like listDirs.
+   */
+  listTree?(dir: string): Promise<{ path: string; size: number }[]>;
+  /** The bytes of a file of at most `maxBytes`; rejects with a CpaError naming the file otherwise. */
+  readBytes?(path: string, maxBytes: number): Promise<Buffer>;
 }
 
 /** Files a command writes: scratch space (the demo's example project) and files it keeps (sandbox state). */
@@ -57,6 +70,8 @@ export interface Scratch {
   writeAtomic(path: string, text: string): Promise<void>;
   /** Removes a file or directory tree; a missing path is not an error. */
   remove(path: string): Promise<void>;
+  /** The names in a directory (`init` refuses a non-empty one); null when it does not exist. */
+  listDir(path: string): Promise<string[] | null>;
 }
 
 /** A request to the REST API, already read. */
@@ -224,6 +239,30 @@ export interface KubeClient {
   /** JSON-patches `/spec/replicas`; with `resourceVersion` the write fails with 409 if the target changed. */
   patchScale(target: ResolvedTarget, replicas: number, resourceVersion?: string): Promise<Scale>;
   listPods(namespace: string, labelSelector: string): Promise<KubeObject[]>;
+  /** The aggregated metrics APIs (kubernetesMetricSpecs); absent on clients that cannot reach them. */
+  metrics?: MetricsApi;
+}
+
+/** One read of custom.metrics.k8s.io/v1beta2: a namespace's metric (no `object`), or objects' metric. */
+export interface CustomMetricQuery {
+  namespace: string;
+  /** `resource` is `pods` or `deployments.apps` (kubectl's plural.group); `name` may be `*` (all objects). */
+  object?: { resource: string; name: string };
+  metric: string;
+  /** Which objects (`name` `*` only). */
+  labelSelector?: string;
+  /** Which series of the metric. */
+  metricLabelSelector: string;
+}
+
+/** Reads of the metrics APIs behind kube-apiserver's aggregator; raw bodies, throwing KubeError. */
+export interface MetricsApi {
+  /** metrics.k8s.io/v1beta1 PodMetricsList of the pods matching `labelSelector`. */
+  listPodMetrics(namespace: string, labelSelector: string): Promise<unknown>;
+  /** custom.metrics.k8s.io/v1beta2 MetricValueList. */
+  getCustomMetric(query: CustomMetricQuery): Promise<unknown>;
+  /** external.metrics.k8s.io/v1beta1 ExternalMetricValueList. */
+  listExternalMetric(namespace: string, metric: string, labelSelector: string): Promise<unknown>;
 }
 
 /** KubeClient plus what the CLI needs around it: kubectl-word lookup for `--target`, and socket cleanup. */

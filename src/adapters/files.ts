@@ -1,8 +1,9 @@
 // The real Files port: reads outside files with a size bound and turns every way a read can fail into a
 // CpaError that names the file, so a directory, an unreadable file or a huge one is a clear message and
 // never an "internal error" (hostile testing: `-f DIR`, `-f /proc/self/mem`, a mode-000 file, 50 MB YAML).
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { CpaError } from '../errors.ts';
+import { listTree } from './file-tree.ts';
 import type { Files } from '../ports.ts';
 
 /** Default bound of one read: 1 MiB, the size limit of a ConfigMap (where an in-cluster config lives). */
@@ -43,6 +44,11 @@ export function readError(path: string, err: { code?: string; message?: string }
  * or special file, or one larger than the bound rejects with a CpaError naming the path.
  */
 export async function readBoundedText(path: string, maxBytes = MAX_FILE_BYTES): Promise<string | null> {
+  return (await readBoundedBytes(path, maxBytes))?.toString('utf8') ?? null;
+}
+
+/** As readBoundedText, the bytes as they are (a deployed autoscaler's files may be binary). */
+export async function readBoundedBytes(path: string, maxBytes = MAX_FILE_BYTES): Promise<Buffer | null> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -65,7 +71,7 @@ export async function readBoundedText(path: string, maxBytes = MAX_FILE_BYTES): 
       total += bytesRead;
       if (total > maxBytes) throw tooLarge(path, undefined, maxBytes);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof CpaError) throw err;
     throw readError(path, err as NodeJS.ErrnoException);
@@ -89,8 +95,32 @@ export async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isFile() === true;
 }
 
+/** Sorted names of the directories in `path` (symbolic links followed); null when it is not a directory. */
+export async function listDirs(path: string): Promise<string[] | null> {
+  const entries = await readdir(path, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+    throw readError(path, err);
+  });
+  if (entries === null) return null;
+  const names: string[] = [];
+  for (const entry of entries) {
+    const dir =
+      entry.isDirectory() ||
+      (entry.isSymbolicLink() && (await stat(`${path}/${entry.name}`).catch(() => null))?.isDirectory());
+    if (dir === true) names.push(entry.name);
+  }
+  return names.sort();
+}
+
 /** The real Files port. */
 export const realFiles: Files = {
   readText: (path, maxBytes) => readBoundedText(path, maxBytes),
   exists: isFile,
+  listDirs,
+  listTree,
+  readBytes: async (path, maxBytes) => {
+    const bytes = await readBoundedBytes(path, maxBytes);
+    if (bytes === null) throw readError(path, { code: 'ENOENT', message: 'no such file' });
+    return bytes;
+  },
 };

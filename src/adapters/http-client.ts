@@ -1,5 +1,7 @@
-// The real HttpRequester over node:http/https: no connection reuse and no proxy (like CPA's per-call TLS client),
-// one deadline from connect to the last body byte, a bound on the body, redirects followed like Go's client.
+// The real HttpRequester over node:http/https, no proxy: one deadline from connect to the last body byte, a
+// bound on the body, redirects followed like Go's client. Connections are kept alive like Go's default client
+// (CPA's for http hooks without TLS options); with a CA or a client certificate every call opens its own, as
+// CPA builds a client per call then.
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +23,19 @@ interface Request {
 type Reply =
   | { kind: 'response'; status: number; location?: string; body: Buffer }
   | { kind: 'body-limit'; status: number; limitBytes: number };
+
+/** The shared pools of kept-alive connections; idle sockets never hold the process open (Node unrefs them). */
+const POOLS = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+/**
+ * A pooled connection was reset before any byte of the response: in practice the server closed it while idle
+ * as our request went out (Node's advice for `reusedSocket`), so the request is sent once more on a new
+ * connection. Only resets count: a timeout, an abort or a partial answer is never sent again.
+ */
+class StaleConnection extends Error {}
+
+/** Network errors that mean the peer closed or reset the connection. */
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** Performs one request (following redirects) within `timeoutMs`. Never rejects. */
 export const httpRequest: HttpRequester = async (spec) => {
@@ -53,7 +68,7 @@ async function follow(spec: HttpRequestSpec, signal: AbortSignal): Promise<Reply
   let request: Request = { method: spec.method, url: new URL(spec.url), headers: { ...spec.headers } };
   if (spec.body !== undefined) request.body = spec.body;
   for (let redirects = 0; ; redirects++) {
-    const reply = await sendOnce(request, spec, signal);
+    const reply = await sendRetryingStale(request, spec, signal);
     if (reply.kind !== 'response' || !REDIRECT_STATUSES.has(reply.status) || reply.location === undefined) {
       return reply;
     }
@@ -78,8 +93,27 @@ function redirected(previous: Request, status: number, url: URL): Request {
   return { method: 'GET', url, headers };
 }
 
+/** One exchange; a stale pooled connection is retried once on a new connection (never a second time). */
+async function sendRetryingStale(
+  request: Request,
+  spec: HttpRequestSpec,
+  signal: AbortSignal,
+): Promise<Reply> {
+  try {
+    return await sendOnce(request, spec, signal, true);
+  } catch (error) {
+    if (!(error instanceof StaleConnection) || signal.aborted) throw error;
+    return sendOnce(request, spec, signal, false);
+  }
+}
+
 /** One request/response exchange; rejects on network errors and when `signal` aborts. */
-function sendOnce(request: Request, spec: HttpRequestSpec, signal: AbortSignal): Promise<Reply> {
+function sendOnce(
+  request: Request,
+  spec: HttpRequestSpec,
+  signal: AbortSignal,
+  pooled: boolean,
+): Promise<Reply> {
   return new Promise<Reply>((resolve, reject) => {
     const isHttps = request.url.protocol === 'https:';
     if (!isHttps && request.url.protocol !== 'http:') {
@@ -88,14 +122,17 @@ function sendOnce(request: Request, spec: HttpRequestSpec, signal: AbortSignal):
     }
     const tls = isHttps ? tlsOptions(spec) : {};
     const send = isHttps ? https.request : http.request;
+    const shared = pooled && Object.keys(tls).length === 0;
     const req = send(request.url, {
       method: request.method,
       headers: request.headers,
-      agent: false,
+      agent: shared ? (isHttps ? POOLS.https : POOLS.http) : false,
       signal,
       ...tls,
     });
+    let answered = false;
     req.on('response', (res) => {
+      answered = true;
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -117,7 +154,10 @@ function sendOnce(request: Request, spec: HttpRequestSpec, signal: AbortSignal):
         if (!res.complete) reject(new Error('connection closed before the response body was complete'));
       });
     });
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && !answered && CLOSED_CODES.has(error.code ?? '');
+      reject(stale ? new StaleConnection(error.message, { cause: error }) : error);
+    });
     req.end(request.body);
   });
 }

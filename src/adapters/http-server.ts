@@ -41,8 +41,9 @@ const LISTEN_REASONS: Readonly<Record<string, string>> = {
 
 const LISTEN_HINTS: Readonly<Record<string, string>> = {
   EADDRINUSE:
-    'another process holds this port: choose a free apiConfig.port, or set apiConfig.enabled to false',
-  EACCES: 'ports below 1024 need privileges: choose a higher apiConfig.port',
+    'another process holds this port (another `kubectl cpa run`?): pass --api-addr 127.0.0.1:PORT with a free port, or --no-api (or set apiConfig.port / apiConfig.enabled: false); several autoscalers can share one process: kubectl cpa run DIR1 DIR2',
+  EACCES:
+    'ports below 1024 need privileges: pass --api-addr with a higher port (or set apiConfig.port), or --no-api',
 };
 
 /** Serves `handle` on host:port (HTTPS when `tls` is given); resolves once listening, rejects with a CpaError. */

@@ -1,4 +1,4 @@
-// Loads the kube chunk (dist/kubectl-cpa-kube.cjs: src/adapters/kube-connect.ts with client-node), which
+// Loads the kube chunk (dist/lib/kubectl-cpa-kube.cjs: src/adapters/kube-connect.ts with client-node), which
 // scripts/build.mjs keeps out of the main script: parsing those 4 MB made every command, even `version`,
 // start 2.5× slower than kubectl. Bundled into the main script only; it runs when a command first connects
 // to a cluster. In a single executable the chunk is a SEA asset, otherwise a file next to the main script.
@@ -7,7 +7,7 @@ import path from 'node:path';
 import sea from 'node:sea';
 import { compileFunction } from 'node:vm';
 
-/** The chunk's file name, in dist/ and as the SEA asset key (scripts/package.ts). */
+/** The chunk's file name, in dist/lib/ beside the main script and as the SEA asset key (scripts/package.ts). */
 export const KUBE_CHUNK = 'kubectl-cpa-kube.cjs';
 
 /** What src/adapters/kube-connect.ts exports; the chunk is that module compiled to CommonJS. */

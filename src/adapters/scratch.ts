@@ -2,9 +2,10 @@
 // project, a sandbox kubeconfig) are private and removed by the command; files it keeps (the sandbox's
 // kubeconfig and `--state` file) are replaced whole, so a crash or a concurrent reader never sees half of one.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CpaError } from '../errors.ts';
 import type { Scratch } from '../ports.ts';
 
 /** Writes `text` (mode 0600) to a temporary file beside `file` and renames it over `file`, creating parents. */
@@ -24,4 +25,12 @@ export const realScratch: Scratch = {
   },
   writeAtomic,
   remove: (target) => rm(target, { recursive: true, force: true }),
+  listDir: async (dir) => {
+    try {
+      return await readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new CpaError(`failed to read directory ${dir}: ${(err as Error).message}`);
+    }
+  },
 };

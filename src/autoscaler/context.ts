@@ -2,7 +2,8 @@
 import type { Config, ScaleTargetRef } from '../config/types.ts';
 import type { MethodContext } from '../hooks/execute.ts';
 import type { Logger } from '../logger/events.ts';
-import type { Clock, KubeClient } from '../ports.ts';
+import type { Clock, KubeClient, KubeObject } from '../ports.ts';
+import type { ScaleEvents } from './behavior.ts';
 import type { Recommendation } from './stabilize.ts';
 import type { CycleReport } from './types.ts';
 
@@ -24,7 +25,14 @@ export function kubeCallTimeoutMs(intervalMs: number): number {
 export interface AutoscalerState {
   history: Recommendation[];
   consecutiveFailures: number;
+  /** This autoscaler's recent scales, for `behavior`'s rate limit (absent: none yet). */
+  scaleEvents?: ScaleEvents;
+  /** True once the windows recorded on the target were read back (once per runner, again after a takeover). */
+  restored?: boolean;
 }
+
+/** Whether this runner may write the target now (one writer per target, src/status/claim.ts). */
+export type TargetHold = { held: true } | { held: false; holder: string };
 
 export interface CycleContext {
   config: Config;
@@ -42,4 +50,9 @@ export interface CycleContext {
    * a failure to record is logged by the recorder and never fails the cycle.
    */
   onReport?: (report: CycleReport) => Promise<void>;
+  /**
+   * Asked with the target as read, before a cycle that may scale; another runner's fresh claim answers
+   * `held: false` and the cycle decides but does not write. Absent: this runner always writes.
+   */
+  holdTarget?: (object: KubeObject) => Promise<TargetHold>;
 }

@@ -1,8 +1,12 @@
 // The ONE pipeline: target → scale → metrics → evaluate → decide → scale. The loop, the REST API and the
 // demo all call runCycle; nothing else walks these steps.
 import { describeError } from '../errors.ts';
+import { oneLine } from '../logger/one-line.ts';
 import type { Stage } from '../logger/events.ts';
 import type { KubeObject, ResolvedTarget, Scale } from '../ports.ts';
+import { applyFallback, holdIfPaused, noteScale, restoreWindows } from './safeguards.ts';
+import { chainText } from './chain.ts';
+import { encodeWindows } from './windows.ts';
 import type { CycleContext } from './context.ts';
 import type { CycleReport, RunType, StopAfter } from './types.ts';
 import { decide } from './decide.ts';
@@ -59,9 +63,28 @@ export async function runCycle(
     durationMs: 0,
     dryRun,
   };
+  let fetched: { resolved: ResolvedTarget; scale: Scale } | undefined;
   try {
     const { resolved, object, scale } = await fetchTarget(ctx);
-    report.metrics = await gatherMetrics(ctx, object, scale, options.runType);
+    fetched = { resolved, scale };
+    // One writer per target: a cycle that may scale first asks whether this runner holds the target.
+    const hold =
+      !dryRun && options.stopAfter === 'scale' && ctx.holdTarget ? await ctx.holdTarget(object) : undefined;
+    if (hold?.held === false) report.heldBy = hold.holder;
+    restoreWindows(ctx, object);
+    // Another runner writes the windows meanwhile: read them again when this one takes over.
+    if (report.heldBy !== undefined) ctx.state.restored = false;
+    // A paused target runs no hook; REST API requests for metrics or an evaluation alone still answer.
+    if (options.stopAfter === 'scale' && (await holdIfPaused(ctx, resolved, object, scale, report))) {
+      return await recordAndReturn(ctx, report);
+    }
+    report.metrics = await gatherMetrics(
+      ctx,
+      object,
+      scale,
+      options.runType,
+      (k) => (report.kubernetesMetrics = k),
+    );
     if (options.stopAfter === 'metrics') return finish(ctx, report);
     report.evaluation = await evaluateMetrics(ctx, object, report.metrics, options.runType);
     if (options.stopAfter === 'evaluate') return finish(ctx, report);
@@ -73,11 +96,13 @@ export async function runCycle(
       downscaleStabilizationSec: ctx.config.downscaleStabilizationSec,
       history: ctx.state.history,
       nowMs: ctx.clock.nowMs(),
+      ...(ctx.config.behavior ? { behavior: ctx.config.behavior } : {}),
+      ...(ctx.state.scaleEvents ? { scaleEvents: ctx.state.scaleEvents } : {}),
     });
     // A dry run must not leave a trace in the window that real decisions later use.
     if (!dryRun) ctx.state.history = decided.history;
     report.decision = decided.decision;
-    if (decided.decision.action !== 'disabled') {
+    if (decided.decision.action !== 'disabled' && report.heldBy === undefined) {
       const applied = await applyDecision(
         { ...ctx, dryRun },
         resolved,
@@ -88,12 +113,37 @@ export async function runCycle(
       );
       report.decision = applied.decision;
       report.scaled = applied.scaled;
+      if (applied.scaled) noteScale(ctx, applied.decision.current, applied.decision.target);
     }
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
-    report.error = { stage: err.stage, message: err.message };
+    if (ctx.methods.signal?.aborted) return stopped(ctx, report, err.stage);
+    // One line: the message may quote hook output, and it becomes a log line and an Event message.
+    report.error = { stage: err.stage, message: oneLine(err.message) };
+    if (options.stopAfter === 'scale') await applyFallback(ctx, fetched, report);
   }
+  return recordAndReturn(ctx, report);
+}
+
+/**
+ * A shutdown (Ctrl-C, SIGTERM) cancelled a step: not a failure of the autoscaler. No failure count, no
+ * failure Event, nothing recorded on the target (its record keeps the last real cycle); the report says Stopped.
+ */
+function stopped(ctx: CycleContext, report: CycleReport, stage: Stage): CycleReport {
+  report.durationMs = ctx.clock.nowMs() - report.startedMs;
+  report.stopped = { stage };
+  ctx.logger.log({
+    kind: 'info',
+    level: 0,
+    message: `${report.target} cycle stopped during ${stage}: shutting down`,
+  });
+  return report;
+}
+
+/** Finishes the report and hands it to the recorder. */
+async function recordAndReturn(ctx: CycleContext, report: CycleReport): Promise<CycleReport> {
   finish(ctx, report);
+  keepWindows(ctx, report);
   try {
     await ctx.onReport?.(report);
   } catch (err) {
@@ -115,9 +165,11 @@ function finish(ctx: CycleContext, report: CycleReport): CycleReport {
       stage: report.error.stage,
       message: report.error.message,
     });
-    return report;
+    // A fallback decided after the failure: its decision line follows.
+    if (report.decision === undefined) return report;
+  } else {
+    ctx.state.consecutiveFailures = 0;
   }
-  ctx.state.consecutiveFailures = 0;
   const d = report.decision;
   if (!d) {
     ctx.logger.log({
@@ -133,9 +185,11 @@ function finish(ctx: CycleContext, report: CycleReport): CycleReport {
       ? 'disabled'
       : d.action === 'none'
         ? 'unchanged'
-        : report.scaled
-          ? 'scaled'
-          : 'would-scale';
+        : report.heldBy !== undefined
+          ? 'held-by-other'
+          : report.scaled
+            ? 'scaled'
+            : 'would-scale';
   ctx.logger.log({
     kind: 'decision',
     ...base,
@@ -144,6 +198,26 @@ function finish(ctx: CycleContext, report: CycleReport): CycleReport {
     evaluation: d.evaluation,
     reasons: d.reasons,
     action,
+    ...(report.heldBy === undefined ? {} : { heldBy: report.heldBy }),
   });
+  if (d.chain !== undefined && ctx.logger.enabled(1)) {
+    ctx.logger.log({
+      kind: 'info',
+      level: 1,
+      message: `decision chain: ${chainText(d.chain)}`,
+      fields: { chain: d.chain },
+    });
+  }
   return report;
+}
+
+/**
+ * Hands the windows to the recorder when they matter (a downscale window or `behavior`), so the next runner
+ * continues them. Without either, nothing is kept and the record stays as CPA-compatible as before.
+ */
+function keepWindows(ctx: CycleContext, report: CycleReport): void {
+  if (report.dryRun || report.heldBy !== undefined) return;
+  if (ctx.config.behavior === undefined && ctx.config.downscaleStabilizationSec === 0) return;
+  const windows = { history: ctx.state.history, scaleEvents: ctx.state.scaleEvents ?? { up: [], down: [] } };
+  report.windows = encodeWindows(windows, ctx.clock.nowMs());
 }

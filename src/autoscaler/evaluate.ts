@@ -4,7 +4,7 @@ import type { CycleContext } from './context.ts';
 import type { ResourceMetric, RunType } from './types.ts';
 import { evaluateInfo, seedEvaluateInput } from './payloads.ts';
 import { parseEvaluation } from './evaluation.ts';
-import { callHook, callStep, StepError } from './steps.ts';
+import { callHook, callStep, shownOutput, StepError } from './steps.ts';
 
 const CONTEXT = 'failed to get evaluation';
 
@@ -30,7 +30,7 @@ export async function evaluateMetrics(
     stage: 'evaluate',
     context: CONTEXT,
   });
-  ctx.logger.log({ kind: 'info', level: 3, message: `evaluation determined: ${raw}` });
+  ctx.logger.log({ kind: 'info', level: 3, message: `evaluation determined: ${shownOutput(raw)}` });
   const parsed = parseEvaluation(raw);
   if (!parsed.ok) throw new StepError('evaluate', `${CONTEXT}: ${parsed.message}`);
   const post = evaluateInfo(metrics, target, runType, parsed.targetReplicas);

@@ -25,11 +25,20 @@ export interface LoopOptions {
   tick: () => Promise<void>;
   /** Called once when the loop starts ticking (after the start delay). */
   onStart?: (delayMs: number) => void;
+  /**
+   * Extra wait before the first start delay: a process running many autoscalers spreads those without
+   * startTime alignment over their interval, so that their ticks do not all fall on the same instant.
+   */
+  phaseMs?: number;
+  /** Told how late each tick started against its schedule (ms): the density bench and /metrics read it. */
+  onTick?: (lateMs: number) => void;
 }
 
 /** Runs until `signal` aborts. The first cycle runs one interval after the aligned start, as in CPA. */
 export async function runLoop(options: LoopOptions): Promise<void> {
   const { clock, intervalMs, signal } = options;
+  if ((options.phaseMs ?? 0) > 0) await clock.sleep(options.phaseMs ?? 0, signal);
+  if (signal.aborted) return;
   const delay = startDelayMs(clock.nowMs(), options.startTimeMs);
   await clock.sleep(delay, signal);
   if (signal.aborted) return;
@@ -40,6 +49,7 @@ export async function runLoop(options: LoopOptions): Promise<void> {
     const waitMs = anchorMs + index * intervalMs - clock.nowMs();
     if (waitMs > 0) await clock.sleep(waitMs, signal);
     if (signal.aborted) return;
+    options.onTick?.(clock.nowMs() - (anchorMs + index * intervalMs));
     await options.tick();
     index = nextTickIndex(index, anchorMs, clock.nowMs(), intervalMs);
   }

@@ -5,8 +5,11 @@ import type { CycleContext } from './context.ts';
 import type { ResourceMetric, RunType } from './types.ts';
 import { metricInfo, resourceMetric, seedMetricInput } from './payloads.ts';
 import { mapBounded } from './bounded.ts';
-import { callHook, callStep, StepError } from './steps.ts';
+import { callHook, callStep, shownOutput, StepError } from './steps.ts';
 import { describeError } from '../errors.ts';
+import { kubernetesMetricsFor } from './k8s-metrics/stage.ts';
+import { kubernetesMetricsJson } from './k8s-metrics/serialise.ts';
+import type { K8sMetricSummary } from './k8s-metrics/summary.ts';
 
 const CONTEXT = 'failed to get metrics';
 
@@ -26,9 +29,14 @@ async function listPods(ctx: CycleContext, scale: Scale): Promise<KubeObject[]> 
 }
 
 /** Runs the metric method for one resource (the target or a pod) and wraps its raw output. */
-async function measure(ctx: CycleContext, resource: KubeObject, runType: RunType): Promise<ResourceMetric> {
+async function measure(
+  ctx: CycleContext,
+  resource: KubeObject,
+  runType: RunType,
+  k8s?: string,
+): Promise<ResourceMetric> {
   const seed = ctx.config.format === 'seed';
-  const payload = seed ? seedMetricInput(resource) : metricInfo(resource, runType);
+  const payload = seed ? seedMetricInput(resource) : metricInfo(resource, runType, undefined, k8s);
   const io = {
     methods: ctx.methods,
     logger: ctx.logger,
@@ -36,7 +44,11 @@ async function measure(ctx: CycleContext, resource: KubeObject, runType: RunType
     context: `${CONTEXT}: failed to gather metrics`,
   };
   const value = await callStep('metric', ctx.config.metric, payload, io);
-  ctx.logger.log({ kind: 'info', level: 3, message: `metric gathered for ${nameOf(resource)}: ${value}` });
+  ctx.logger.log({
+    kind: 'info',
+    level: 3,
+    message: `metric gathered for ${nameOf(resource)}: ${shownOutput(value)}`,
+  });
   return resourceMetric(nameOf(resource), value);
 }
 
@@ -46,19 +58,23 @@ export async function gatherMetrics(
   target: KubeObject,
   scale: Scale,
   runType: RunType,
+  /** Receives the summaries of the Kubernetes metrics gathered (for the report). */
+  onKubernetesMetrics?: (summaries: K8sMetricSummary[]) => void,
 ): Promise<ResourceMetric[] | null> {
   const hookIo = { methods: ctx.methods, logger: ctx.logger };
-  if (ctx.config.kubernetesMetricSpecs !== null) {
-    throw new StepError('metric', `${CONTEXT}: kubernetesMetricSpecs is not supported yet by kubectl-cpa`);
-  }
+  // Same metrics in every payload of the run, resource-level even in per-pod mode (§4.2 step 0).
+  const k8s =
+    ctx.config.kubernetesMetricSpecs === null
+      ? undefined
+      : kubernetesMetricsJson(await kubernetesMetricsFor(ctx, scale, onKubernetesMetrics));
   const hooks = ctx.config.hooks;
   if (ctx.config.runMode === 'per-resource') {
-    await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), {
+    await callHook('preMetric', hooks.preMetric, metricInfo(target, runType, undefined, k8s), {
       ...hookIo,
       context: `${CONTEXT}: failed to run pre-metric hook`,
     });
-    const metrics = [await measure(ctx, target, runType)];
-    await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), {
+    const metrics = [await measure(ctx, target, runType, k8s)];
+    await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics, k8s), {
       ...hookIo,
       context: `${CONTEXT}: failed to run post-metric hook`,
     });
@@ -70,12 +86,12 @@ export async function gatherMetrics(
     level: 3,
     message: `per-pod mode: ${pods.length} pods match "${scale.selector}"`,
   });
-  await callHook('preMetric', hooks.preMetric, metricInfo(target, runType), {
+  await callHook('preMetric', hooks.preMetric, metricInfo(target, runType, undefined, k8s), {
     ...hookIo,
     context: `${CONTEXT}: failed to run pre-metric hook`,
   });
-  const metrics = pods.length === 0 ? null : await measurePods(ctx, pods, runType);
-  await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics), {
+  const metrics = pods.length === 0 ? null : await measurePods(ctx, pods, runType, k8s);
+  await callHook('postMetric', hooks.postMetric, metricInfo(target, runType, metrics, k8s), {
     ...hookIo,
     context: `${CONTEXT}: failed to run post-metric hook`,
   });
@@ -87,6 +103,7 @@ async function measurePods(
   ctx: CycleContext,
   pods: KubeObject[],
   runType: RunType,
+  k8s?: string,
 ): Promise<ResourceMetric[]> {
   const abort = new AbortController();
   const parent = ctx.methods.signal;
@@ -94,7 +111,7 @@ async function measurePods(
   parent?.addEventListener('abort', onParentAbort, { once: true });
   const podCtx: CycleContext = { ...ctx, methods: { ...ctx.methods, signal: abort.signal } };
   try {
-    return await mapBounded(pods, ctx.config.metricConcurrency, (pod) => measure(podCtx, pod, runType));
+    return await mapBounded(pods, ctx.config.metricConcurrency, (pod) => measure(podCtx, pod, runType, k8s));
   } catch (err) {
     abort.abort();
     throw err;

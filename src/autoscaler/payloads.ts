@@ -25,6 +25,23 @@ export function goJson(value: unknown): string {
   return goEscape(JSON.stringify(value));
 }
 
+/**
+ * The target (or pod) as Go marshals it, computed once per object: a cycle puts the same object in up to five
+ * payloads, and a kept object (watched) in every cycle's. Kubernetes objects are never mutated once read.
+ * Composing payloads from it gives the same bytes as goJson of the whole: Go's escapes only occur inside
+ * strings, so escaping the parts is escaping the whole.
+ */
+const resourceJsonOf = new WeakMap<object, string>();
+
+function resourceJson(resource: KubeObject): string {
+  let json = resourceJsonOf.get(resource);
+  if (json === undefined) {
+    json = goJson(sortKeysDeep(resource));
+    resourceJsonOf.set(resource, json);
+  }
+  return json;
+}
+
 /** CPA drops empty `resource`/`value` strings (omitempty). */
 export function resourceMetric(resource: string, value: string): ResourceMetric {
   const metric: ResourceMetric = {};
@@ -33,16 +50,21 @@ export function resourceMetric(resource: string, value: string): ResourceMetric 
   return metric;
 }
 
-/** MetricInfo: input of preMetric, the metric method and postMetric (§4.2). */
+/**
+ * MetricInfo: input of preMetric, the metric method and postMetric (§4.2). `kubernetesMetrics` is the
+ * already serialised array (src/autoscaler/k8s-metrics/serialise.ts), last as in CPA's struct.
+ */
 export function metricInfo(
   resource: KubeObject,
   runType: RunType,
   metrics?: ResourceMetric[] | null,
+  kubernetesMetrics?: string,
 ): string {
-  const info: Record<string, unknown> = { resource: sortKeysDeep(resource) };
-  if (metrics && metrics.length > 0) info.metrics = metrics;
-  info.runType = runType;
-  return goJson(info);
+  const list = metrics && metrics.length > 0 ? `,"metrics":${goJson(metrics)}` : '';
+  const json = `{"resource":${resourceJson(resource)}${list},"runType":${goJson(runType)}}`;
+  return kubernetesMetrics === undefined
+    ? json
+    : `${json.slice(0, -1)},"kubernetesMetrics":${goEscape(kubernetesMetrics)}}`;
 }
 
 /** EvaluateInfo: input of preEvaluate, evaluate and (with the parsed evaluation) postEvaluate (§4.4). */
@@ -52,10 +74,9 @@ export function evaluateInfo(
   runType: RunType,
   evaluation?: number,
 ): string {
-  const info: Record<string, unknown> = { metrics, resource: sortKeysDeep(resource) };
-  if (evaluation !== undefined) info.evaluation = { targetReplicas: evaluation };
-  info.runType = runType;
-  return goJson(info);
+  const list = metrics === undefined ? '' : `"metrics":${goJson(metrics)},`;
+  const evaluated = evaluation === undefined ? '' : `,"evaluation":{"targetReplicas":${goJson(evaluation)}}`;
+  return `{${list}"resource":${resourceJson(resource)}${evaluated},"runType":${goJson(runType)}}`;
 }
 
 /** What the scale hooks need besides the decision. */
@@ -89,7 +110,7 @@ export function scaleInfo(input: ScaleInfoInput): string {
 
 /** Seed (v0.8.0) metric input: the raw resource (or pod) JSON itself. */
 export function seedMetricInput(resource: KubeObject): string {
-  return goJson(sortKeysDeep(resource));
+  return resourceJson(resource);
 }
 
 /** Seed (v0.8.0) evaluate input; `run_type` is `api` for any API request. */

@@ -22,7 +22,7 @@ function isConflict(err: unknown): boolean {
 const PATCH_ATTEMPTS = 3;
 
 /** Patches the scale, re-reading and re-deciding after each conflict. Returns the decision finally applied. */
-async function patchWithRetry(
+export async function patchWithRetry(
   ctx: CycleContext,
   resolved: ResolvedTarget,
   decision: Decision,

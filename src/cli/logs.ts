@@ -1,11 +1,16 @@
 // `kubectl cpa logs NAME`: flags → validate → connect → find pods → stream (raw lines or decisions).
 import type { Command } from 'commander';
-import { CpaError, UsageError } from '../errors.ts';
+import { CpaError, KubeError, UsageError } from '../errors.ts';
 import { parseDuration } from '../config/duration.ts';
 import { streamLogs } from '../logs/follow.ts';
 import { findPods, parseLogSource, type LogSource } from '../logs/pods.ts';
 import { decisionPrinter, rawPrinter } from '../logs/printers.ts';
-import type { Deps } from '../ports.ts';
+import { findLocalRun, localRunError } from '../logs/local-run.ts';
+import { summarizeCpaLog } from '../logs/summary.ts';
+import type { CpaKubeClient, Deps } from '../ports.ts';
+import { collect } from '../status/collect.ts';
+import { buildItems } from '../status/items.ts';
+import type { AutoscalerStatus } from '../status/model.ts';
 import { useColor } from '../status/colour.ts';
 import { addKubeFlags, kubeOptions } from './kube-flags.ts';
 import type { CommandState } from './state.ts';
@@ -116,6 +121,25 @@ function describe(source: LogSource): string {
   return `${kind} "${source.name}"`;
 }
 
+/** An autoscaler of that name recorded on a workload of the namespace (a local `run`); lists only. */
+async function localRunOf(
+  deps: Deps,
+  client: CpaKubeClient,
+  namespace: string,
+  name: string,
+): Promise<AutoscalerStatus | undefined> {
+  // Only the workload lists matter here: CustomPodAutoscalers have pods, and were looked for already. This
+  // look-up only explains a miss: a user allowed to read pods but not to list workloads (or a server that
+  // does not serve them) still gets the plain "not found" that follows, never a list error instead.
+  try {
+    const collected = await collect(client, { namespace }, async () => '');
+    return findLocalRun(buildItems(collected, deps.clock.nowMs(), summarizeCpaLog), name);
+  } catch (err) {
+    if (err instanceof KubeError) return undefined;
+    throw err;
+  }
+}
+
 /** The whole `logs` command; returns the exit code. */
 async function logs(deps: Deps, flags: LogsFlags): Promise<number> {
   const kube = await deps.connectKube(kubeOptions(flags));
@@ -150,6 +174,10 @@ async function logs(deps: Deps, flags: LogsFlags): Promise<number> {
           : undefined,
     };
     const findNow = (): ReturnType<typeof findPods> => findPods(kube.client.request, namespace, flags.source);
+    if (flags.source.kind === 'cpa' && !(await findNow()).exists) {
+      const local = await localRunOf(deps, kube.client, namespace, flags.source.name);
+      if (local !== undefined) throw localRunError(local, namespace, deps.host.hostname);
+    }
     await streamLogs({ stream, findPods: findNow, clock: deps.clock }, options, sink);
     return 0;
   } finally {

@@ -39,8 +39,8 @@ const DEFAULT_READY_DELAY = '500ms';
 const HELP_AFTER = `
 The sandbox is an embedded Kubernetes API (v1.37 semantics) on https://127.0.0.1: deployments, statefulsets,
 replicasets, replicationcontrollers (with scale), pods (+log), events, leases, namespaces, the
-CustomPodAutoscaler CRD, an example scalable CRD (widgets.sandbox.kubectl-cpa.dev) and metrics.k8s.io. A
-built-in controller creates and deletes pods as replicas change; pods run and turn Ready after --ready-delay.
+CustomPodAutoscaler CRD, an example scalable CRD (widgets.sandbox.kubectl-cpa.dev), metrics.k8s.io and the
+custom and external metrics APIs (values scripted by annotations, see the README). A built-in controller creates and deletes pods as replicas change; pods run and turn Ready after --ready-delay.
 The kubeconfig trusts the sandbox's own CA (made fresh at every start) and carries its bearer token.
 
 Examples:
@@ -79,7 +79,8 @@ export function exampleCandidates(name: string, cwd: string, moduleUrl: string):
   const here = fileURLToPath(moduleUrl);
   return [
     join(cwd, 'examples', name, 'deployment.yaml'),
-    // dist/kubectl-cpa.cjs and src/cli/sandbox.ts sit one and two levels below the repository root.
+    // Beside a program one level below the root (a binary in bin/), and beside dist/lib/kubectl-cpa.cjs and
+    // src/cli/sandbox.ts, two levels below it.
     resolve(here, '..', '..', 'examples', name, 'deployment.yaml'),
     resolve(here, '..', '..', '..', 'examples', name, 'deployment.yaml'),
   ];

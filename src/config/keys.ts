@@ -26,6 +26,11 @@ export const V2_KEYS: Readonly<Record<string, EnvKind>> = {
   cpuInitializationPeriod: 'yaml',
   // Our addition: an int like `interval`.
   metricConcurrency: 'int',
+  // Our addition: the autoscaler's name (logs, REST API paths, metrics, status); default the directory's.
+  name: 'string',
+  // Our additions (issue 15): HPA's behavior and KEDA's fallback, documents like apiConfig.
+  behavior: 'yaml',
+  fallback: 'yaml',
 };
 
 /** Keys that exist only since v0.9+/v2 and change behaviour, so they cannot appear in a v0.8.0 (seed) file. */
@@ -37,6 +42,8 @@ export const V2_ONLY_KEYS: readonly string[] = [
   'requireKubernetesMetrics',
   'initialReadinessDelay',
   'cpuInitializationPeriod',
+  'behavior',
+  'fallback',
 ];
 
 /** v0.8.0's top-level listen address, replaced by `apiConfig.host`/`apiConfig.port` in v0.10.0. */

@@ -85,13 +85,6 @@ function checkRunnable(
   forRun: { targetLookedUp: boolean; fileOrigin: Origin },
   r: Report,
 ): void {
-  const specs = entries.get('kubernetesMetricSpecs');
-  if (config.kubernetesMetricSpecs !== null && specs !== undefined) {
-    r.problem(
-      specs.at,
-      'not supported yet by kubectl-cpa; remove it and gather the numbers in your metric script instead',
-    );
-  }
   if (config.scaleTargetRef === null && !forRun.targetLookedUp && !entries.has('scaleTargetRef')) {
     r.problem(
       { origin: forRun.fileOrigin, segs: ['scaleTargetRef'] },

@@ -4,6 +4,7 @@ import { DEFAULTS } from './defaults.ts';
 import { UNREADABLE, type Entry } from './env.ts';
 import { child, show, type At, type Report } from './issues.ts';
 import { API_FIELDS, TARGET_FIELDS } from './keys.ts';
+import { checkMetricSource } from './metric-spec.ts';
 import type { ApiConfig, ConfigFormat, ScaleTargetRef } from './types.ts';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null;
@@ -119,7 +120,7 @@ type MetricType = keyof typeof METRIC_SOURCES;
 const METRIC_TYPES = Object.keys(METRIC_SOURCES) as MetricType[];
 const METRIC_SPEC_FIELDS = ['type', ...Object.values(METRIC_SOURCES)];
 
-/** `kubernetesMetricSpecs`: shape only (a list of MetricSpecs with a known type and its source object). */
+/** `kubernetesMetricSpecs`: a list of MetricSpecs with a known type and a well-formed source object. */
 export function checkMetricSpecs(r: Report, entry: Entry | undefined): unknown[] | null {
   if (entry === undefined || entry.value === null || entry.value === UNREADABLE) return null;
   const at = entry.at;
@@ -147,5 +148,7 @@ function checkMetricSpec(r: Report, at: At, spec: unknown): void {
   const value = m[source];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     r.problem(child(at, source), `is required when type is "${type}" (a mapping), got ${show(value)}`);
+    return;
   }
+  checkMetricSource(r, child(at, source), source, value);
 }

@@ -1,5 +1,6 @@
 // The autoscaler configuration after parsing and normalisation. Field names that CPA users write keep
 // CPA's JSON spelling in the raw file; here units are explicit in the names and converted once.
+import type { Behavior, Fallback } from './safety-types.ts';
 
 /** Reference to the workload whose scale subresource is driven (autoscaling/v2 CrossVersionObjectReference). */
 export interface ScaleTargetRef {
@@ -82,13 +83,19 @@ export interface Config {
   evaluate: Method;
   hooks: Partial<Record<HookName, Method>>;
   api: ApiConfig;
-  /** Parsed and validated but not gathered yet: a non-null value makes `run` refuse with a clear message. */
+  /** autoscaling/v2 MetricSpecs as given (validated); decoded and gathered by src/autoscaler/k8s-metrics. */
   kubernetesMetricSpecs: unknown[] | null;
   requireKubernetesMetrics: boolean;
   initialReadinessDelaySec: number;
   cpuInitializationPeriodSec: number;
   /** Bound on concurrent per-pod metric calls (our addition; CPA runs them one by one). */
   metricConcurrency: number;
+  /** Our addition: HPA's `behavior` (absent: CPA's decision, with only `downscaleStabilizationSec`). */
+  behavior?: Behavior;
+  /** Our addition: KEDA's `fallback` (absent: a failed cycle never scales, as in CPA). */
+  fallback?: Fallback;
+  /** The autoscaler's name (our addition); absent: `--name` or the directory's base name (runner). */
+  name?: string;
 }
 
 /** One configuration problem: where, what was given, what is allowed. */

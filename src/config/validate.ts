@@ -9,6 +9,7 @@ import { SEED_KEYS, V2_KEYS } from './keys.ts';
 import { checkMethod } from './method.ts';
 import { seedApi } from './seed.ts';
 import { checkApi, checkMetricSpecs, checkTarget } from './sections.ts';
+import { checkBehavior, checkFallback } from './safety.ts';
 import { HOOK_NAMES, type Config, type ConfigFormat, type Method, type RunMode } from './types.ts';
 
 /** What `buildConfig` needs besides the entries. */
@@ -118,8 +119,16 @@ export function buildConfig(entries: ReadonlyMap<string, Entry>, ctx: BuildConte
       seconds,
     ),
     metricConcurrency: read.int('metricConcurrency', DEFAULTS.metricConcurrency, { min: 1, max: 100 }),
+    ...optional('behavior', checkBehavior(r, entries.get('behavior'), entries.get('downscaleStabilization'))),
+    ...optional('fallback', checkFallback(r, entries.get('fallback'))),
+    ...optional(
+      'name',
+      read.get('name', undefined, (at, v) => checkName(r, at, v)),
+    ),
   };
   checkReplicaRange(read, config);
+  // With `behavior`, its scale-down window is the downscale window (status and the record show it).
+  if (config.behavior) config.downscaleStabilizationSec = config.behavior.scaleDown.stabilizationWindowSec;
   return config;
 }
 
@@ -129,6 +138,19 @@ function checkNamespace(r: Report, at: At, value: unknown): string | undefined {
   r.problem(
     at,
     `must be a namespace name (lowercase letters, digits and "-", at most 63), got ${show(text)}`,
+  );
+  return undefined;
+}
+
+/** An autoscaler name: it appears in REST API paths and metric labels, so letters, digits, `.`, `_`, `-`. */
+const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+
+function checkName(r: Report, at: At, value: unknown): string | undefined {
+  const text = checkString(r, at, value, { nonEmpty: true });
+  if (text === undefined || NAME.test(text)) return text;
+  r.problem(
+    at,
+    `must be a name of letters, digits, ".", "_" and "-" (at most 63, starting and ending alphanumeric), got ${show(text)}`,
   );
   return undefined;
 }

@@ -11,16 +11,9 @@ import { runPrepared } from '../runner/serve.ts';
 import { openSandbox, type StartSandbox } from '../sandbox/start.ts';
 import type { Obj } from '../sandbox/wire/json.ts';
 import { PYTHON_EXAMPLE, SHELL_EXAMPLE, type ExampleFiles } from './example.ts';
+import type { DemoOptions } from './options.ts';
 
-/** How the demo runs; flags of `kubectl cpa demo`. */
-export interface DemoOptions {
-  intervalMs: number;
-  readyDelayMs: number;
-  /** `never` forces the shell variant of the example. */
-  python: 'auto' | 'never';
-  /** The demo gives up (exit 1) when the story has not finished by then. */
-  deadlineMs: number;
-}
+export type { DemoOptions } from './options.ts';
 
 const NAMESPACE = 'default';
 const TARGET = 'hello-kubernetes';
@@ -166,6 +159,13 @@ async function finishDemo(deps: Deps, client: CpaKubeClient, options: DemoOption
 
 /** Opens a sandbox holding the example's deployment and runs the demo in it; the sandbox is always closed. */
 export async function runDemo(deps: Deps, options: DemoOptions, start?: StartSandbox): Promise<number> {
+  if (options.example === 'cpu') {
+    if (options.python === 'never' || !(await hasPython3(deps))) {
+      throw new CpaError('demo --example cpu needs python3 (its metric and evaluate steps are Python)');
+    }
+    const { runCpuDemo } = await import('./cpu-demo.ts');
+    return runCpuDemo(deps, options, start);
+  }
   const python = options.python === 'auto' && (await hasPython3(deps));
   const files = python ? PYTHON_EXAMPLE : SHELL_EXAMPLE;
   const started = deps.clock.nowMs();

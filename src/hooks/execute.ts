@@ -14,6 +14,8 @@ export interface MethodContext {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  /** Told of every finished call by the step's name (`metric`, `preScale`): the runner's hook metrics. */
+  observe?: (name: string, result: HookResult) => void;
 }
 
 /** Calls `method` once with `payload` and reports the result as a value. Never rejects. */

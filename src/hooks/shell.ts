@@ -30,7 +30,7 @@ export async function callShell(
     stdin: payload,
     timeoutMs: method.timeoutMs,
     maxOutputBytes: MAX_OUTPUT_BYTES,
-    env: { ...ctx.env },
+    env: ctx.env,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   return toHookResult(outcome, method);

@@ -3,6 +3,7 @@
 import { KubeError } from '../errors.ts';
 import type { CpaKubeClient, KubeCall, KubeObject, KubeRequester, ResolvedTarget, Scale } from '../ports.ts';
 import { Discovery, groupVersionPath, noScaleError } from './discovery.ts';
+import { metricsApiOver } from './metrics-client.ts';
 
 /** Page size for pod lists; large namespaces are read in several pages instead of one huge answer. */
 const POD_PAGE = 500;
@@ -88,6 +89,7 @@ export function kubeClientOver(request: KubeRequester, close: () => void = () =>
       return parseScale(res.body, target);
     },
     listPods: (namespace, labelSelector) => listPods(request, namespace, labelSelector),
+    metrics: metricsApiOver(request),
     close,
     request,
   };

@@ -21,6 +21,11 @@ export interface KubeconfigSources {
 
 /** Where the kubelet mounts a pod's service account token, CA and namespace. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/**
+ * Overrides SERVICE_ACCOUNT_DIR: where a process started outside a pod finds the files a pod would have (the
+ * e2e's "pods without a kubelet"), or a pod that mounts its token elsewhere.
+ */
+export const SERVICE_ACCOUNT_DIR_ENV = 'KUBECTL_CPA_SERVICE_ACCOUNT_DIR';
 const IN_CLUSTER = 'in-cluster';
 
 /**
@@ -213,7 +218,7 @@ async function inClusterChoice(
 ): Promise<KubeconfigChoice | null> {
   const host = sources.env.KUBERNETES_SERVICE_HOST;
   const port = sources.env.KUBERNETES_SERVICE_PORT;
-  const dir = sources.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  const dir = sources.serviceAccountDir ?? (sources.env[SERVICE_ACCOUNT_DIR_ENV] || SERVICE_ACCOUNT_DIR);
   const tokenFile = path.join(dir, 'token');
   if (host === undefined || host === '' || port === undefined || port === '') return null;
   if ((await readIfExists(sources.files, tokenFile)) === null) return null;

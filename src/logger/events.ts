@@ -3,11 +3,29 @@
 
 /** Why the final replica count is what it is. Drives logs, status, events and tests. */
 export type ReasonCode =
-  'Scaled' | 'NoChange' | 'ClampedToMin' | 'ClampedToMax' | 'ScaleDownStabilized' | 'AutoscalingDisabled';
+  | 'Scaled'
+  | 'NoChange'
+  | 'ClampedToMin'
+  | 'ClampedToMax'
+  | 'ScaleDownStabilized'
+  | 'AutoscalingDisabled'
+  // The safety steps (issue 15): HPA behavior, KEDA fallback, pause.
+  | 'ScaleUpStabilized'
+  | 'ScaleUpLimited'
+  | 'ScaleDownLimited'
+  | 'ScalingDisabled'
+  | 'FallbackApplied'
+  | 'Paused';
 
 /** Which reason explains a decision best when it has several: disabled, stabilization, clamps, the action. */
 export const REASON_PRIORITY: readonly ReasonCode[] = [
+  'Paused',
   'AutoscalingDisabled',
+  'FallbackApplied',
+  'ScalingDisabled',
+  'ScaleUpLimited',
+  'ScaleDownLimited',
+  'ScaleUpStabilized',
   'ScaleDownStabilized',
   'ClampedToMax',
   'ClampedToMin',
@@ -29,8 +47,10 @@ export type LogEvent =
       to: number;
       evaluation: number;
       reasons: ReasonCode[];
-      action: 'scaled' | 'unchanged' | 'disabled' | 'would-scale';
+      action: 'scaled' | 'unchanged' | 'disabled' | 'would-scale' | 'held-by-other';
       durationMs: number;
+      /** With `held-by-other`: the runner whose fresh claim on the target kept this one from writing. */
+      heldBy?: string;
     }
   /** One per failed cycle, at verbosity 0. */
   | {

@@ -10,6 +10,12 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   ClampedToMax: 'clamped to maxReplicas',
   ScaleDownStabilized: 'held up by downscale stabilization',
   AutoscalingDisabled: 'autoscaling disabled (0 replicas and minReplicas > 0)',
+  ScaleUpStabilized: 'held down by the scale-up stabilization window',
+  ScaleUpLimited: 'limited by the scale-up policies',
+  ScaleDownLimited: 'limited by the scale-down policies',
+  ScalingDisabled: 'scaling in this direction disabled by selectPolicy',
+  FallbackApplied: 'fallback replicas after repeated failures',
+  Paused: 'paused by annotation',
 };
 
 function seconds(ms: number): string {
@@ -22,8 +28,14 @@ function decisionText(e: Extract<LogEvent, { kind: 'decision' }>): string {
   const run = e.runType === 'scaler' ? '' : ` [${e.runType}]`;
   if (e.action === 'disabled')
     return `${e.target}${run} ${e.from} replicas: ${why}; evaluation ${e.evaluation}, not scaled (in ${seconds(e.durationMs)})`;
+  if (e.action === 'would-scale') {
+    // A dry run did not scale: the line says what it would do, never "scaled" (`kubectl-cpa logs` reads both forms).
+    const rest = e.reasons.filter((r) => r !== 'Scaled').map((r) => REASON_TEXT[r]);
+    const why = rest.length === 0 ? '' : `; ${rest.join(', ')}`;
+    return `${e.target}${run} would scale ${e.from} → ${e.to} (evaluation ${e.evaluation}${why}) — dry run, not patched in ${seconds(e.durationMs)}`;
+  }
   const change = e.from === e.to ? `${e.from} replicas` : `${e.from} → ${e.to} replicas`;
-  const dry = e.action === 'would-scale' ? ' — dry run, not patched' : '';
+  const dry = e.action === 'held-by-other' ? ` — held by ${e.heldBy ?? 'another runner'}, not patched` : '';
   return `${e.target}${run} ${change} (evaluation ${e.evaluation}; ${why})${dry} in ${seconds(e.durationMs)}`;
 }
 
@@ -45,12 +57,14 @@ export function formatText(event: LogEvent, timeIso: string): string {
 }
 
 /** Renders one event as a JSON line: `{"time","level","event",...}` (schema in the README). */
-export function formatJson(event: LogEvent, timeIso: string): string {
+export function formatJson(event: LogEvent, timeIso: string, autoscaler?: string): string {
   const level = event.kind === 'cycle-error' ? 'error' : event.kind === 'warning' ? 'warning' : 'info';
+  const who = autoscaler === undefined ? {} : { autoscaler };
   if (event.kind === 'info') {
     return JSON.stringify({
       time: timeIso,
       level,
+      ...who,
       event: 'info',
       v: event.level,
       message: event.message,
@@ -58,5 +72,5 @@ export function formatJson(event: LogEvent, timeIso: string): string {
     });
   }
   const { kind, ...fields } = event;
-  return JSON.stringify({ time: timeIso, level, event: kind, ...fields });
+  return JSON.stringify({ time: timeIso, level, ...who, event: kind, ...fields });
 }

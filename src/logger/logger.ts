@@ -16,14 +16,22 @@ export function createLogger(options: {
   clock: Clock;
   verbosity: number;
   format: LogFormat;
+  /**
+   * The autoscaler the lines are about: JSON lines carry it as `autoscaler`; text lines start with
+   * `[name]` when `nameInText` (a process running several autoscalers).
+   */
+  autoscaler?: string;
+  nameInText?: boolean;
 }): Logger {
-  const { out, clock, verbosity, format } = options;
+  const { out, clock, verbosity, format, autoscaler } = options;
+  const textPrefix = autoscaler !== undefined && options.nameInText === true ? `[${autoscaler}] ` : '';
   return {
     enabled: (level) => level <= verbosity,
     log(event) {
       if (levelOf(event) > verbosity) return;
       const time = new Date(clock.nowMs()).toISOString();
-      out.write((format === 'json' ? formatJson(event, time) : formatText(event, time)) + '\n');
+      if (format === 'json') out.write(formatJson(event, time, autoscaler) + '\n');
+      else out.write(`${time} ${textPrefix}${formatText(event, time).slice(time.length + 1)}\n`);
     },
   };
 }

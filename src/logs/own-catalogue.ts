@@ -23,7 +23,10 @@ function reasonsFromWords(text: string): DecisionReason[] {
 }
 
 const DECISION =
-  /^\S+(?: \[(\w+)\])? (\d+)(?: → (\d+))? replicas \(evaluation (-?\d+); ([^)]*)\)( — dry run, not patched)? in \S+$/;
+  /^\S+(?: \[(\w+)\])? (\d+)(?: → (\d+))? replicas \(evaluation (-?\d+); ([^)]*)\)( — dry run, not patched)?(?: — held by .+, not patched)? in \S+$/;
+/** A dry run's line (`… would scale 1 → 3 (evaluation 3) — dry run, not patched in 5ms`); Scaled is implied. */
+const WOULD_SCALE =
+  /^\S+(?: \[(\w+)\])? would scale (\d+) → (\d+) \(evaluation (-?\d+)(?:; ([^)]*))?\) — dry run, not patched in \S+$/;
 const DISABLED = /^\S+(?: \[(\w+)\])? (\d+) replicas: .*; evaluation (-?\d+), not scaled \(in \S+\)$/;
 const CYCLE_ERROR = /^error: \S+ cycle failed \([^,]+, after [^)]*\): (.*)$/s;
 
@@ -36,13 +39,16 @@ function infoRecord(message: string): { record: LogRecord; v?: number } {
   const scale = /^scale: (\d+) replicas, selector /.exec(message);
   if (scale !== null) return { record: { kind: 'current', replicas: Number(scale[1]) }, v: 2 };
   if (/^(\S+ hook response: |per-pod mode: )/.test(message)) return { record: { kind: 'detail' }, v: 3 };
-  if (/^calling \S+ \((shell|http)\)$/.test(message)) return { record: { kind: 'detail' }, v: 4 };
+  // `calling metric (shell): python /metric.py`; older versions ended at the parenthesis.
+  if (/^calling .+ \((shell|http)\)(: .*)?$/s.test(message)) return { record: { kind: 'detail' }, v: 4 };
   if (/^(autoscaling \S+ in \S+ every |REST API |received SIG)/.test(message))
     return { record: { kind: 'lifecycle' }, v: 0 };
   return { record: { kind: 'other' } };
 }
 
-function textRecord(message: string): { record: LogRecord; v?: number } {
+function textRecord(line: string): { record: LogRecord; v?: number } {
+  // A process running several autoscalers starts each of their lines with `[NAME] `.
+  const message = line.replace(/^\[[A-Za-z0-9._-]+\] /, '');
   const d = DECISION.exec(message);
   if (d !== null) {
     const [, runType, from, to, evaluation, words, dry] = d;
@@ -54,6 +60,21 @@ function textRecord(message: string): { record: LogRecord; v?: number } {
       reasons: reasonsFromWords(words!),
       ...(runType === undefined ? {} : { runType }),
       ...(dry === undefined ? {} : { dryRun: true }),
+    };
+    return { record, v: 0 };
+  }
+  const would = WOULD_SCALE.exec(message);
+  if (would !== null) {
+    const [, runType, from, to, evaluation, words] = would;
+    const record: LogRecord = {
+      kind: 'decision',
+      from: Number(from),
+      to: Number(to),
+      evaluation: Number(evaluation),
+      // The line leaves Scaled out ("would scale" says it); a change implies it, as the decision chain adds it last.
+      reasons: [...reasonsFromWords(words ?? ''), ...(from === to ? [] : (['Scaled'] as const))],
+      ...(runType === undefined ? {} : { runType }),
+      dryRun: true,
     };
     return { record, v: 0 };
   }

@@ -23,7 +23,11 @@ export interface ApiOptions {
 export type ServeDeps = Pick<Deps, 'serveHttp' | 'files' | 'env' | 'onShutdownSignal'>;
 
 /** The token: the flag's file, else apiConfig.tokenFile, else the environment; null when none is set. */
-async function readApiToken(deps: ServeDeps, api: ApiConfig, options: ApiOptions): Promise<string | null> {
+export async function readApiToken(
+  deps: ServeDeps,
+  api: ApiConfig,
+  options: ApiOptions,
+): Promise<string | null> {
   const source =
     options.tokenFile !== undefined
       ? { file: options.tokenFile, name: '--api-token-file' }
@@ -47,7 +51,7 @@ async function readApiToken(deps: ServeDeps, api: ApiConfig, options: ApiOptions
  * A loopback API needs no token: only this machine reaches it, and the Host/Origin checks keep browsers out.
  * Anything else is reachable from the network, so it needs a token unless the user opts out explicitly.
  */
-function checkExposure(api: ApiConfig, token: string | null, options: ApiOptions): void {
+export function checkExposure(api: ApiConfig, token: string | null, options: ApiOptions): void {
   if (isLoopbackHost(api.host) || token !== null || options.insecure === true) return;
   const where = api.host.includes(':') ? `[${api.host}]:${api.port}` : `${api.host}:${api.port}`;
   throw new CpaError(
@@ -75,16 +79,7 @@ export async function startApi(
   }
   const token = await readApiToken(deps, api, options);
   checkExposure(api, token, options);
-  let tls: { cert: string; key: string } | undefined;
-  if (api.useHTTPS) {
-    const cert = await deps.files.readText(api.certFile);
-    const key = await deps.files.readText(api.keyFile);
-    if (cert === null)
-      throw new CpaError(`failed to start the REST API: apiConfig.certFile "${api.certFile}" does not exist`);
-    if (key === null)
-      throw new CpaError(`failed to start the REST API: apiConfig.keyFile "${api.keyFile}" does not exist`);
-    tls = { cert, key };
-  }
+  const tls = await readApiTls(deps, api);
   const scheme = tls ? 'https' : 'http';
   const server = await deps.serveHttp({
     host: api.host,
@@ -107,6 +102,21 @@ export async function startApi(
     });
   }
   return server;
+}
+
+/** The certificate and key of an HTTPS REST API (undefined for HTTP); a missing file is a CpaError. */
+export async function readApiTls(
+  deps: Pick<Deps, 'files'>,
+  api: ApiConfig,
+): Promise<{ cert: string; key: string } | undefined> {
+  if (!api.useHTTPS) return undefined;
+  const cert = await deps.files.readText(api.certFile);
+  const key = await deps.files.readText(api.keyFile);
+  if (cert === null)
+    throw new CpaError(`failed to start the REST API: apiConfig.certFile "${api.certFile}" does not exist`);
+  if (key === null)
+    throw new CpaError(`failed to start the REST API: apiConfig.keyFile "${api.keyFile}" does not exist`);
+  return { cert, key };
 }
 
 /** The context of one API cycle: its hooks also stop when the client that asked for it goes away. */

@@ -3,9 +3,9 @@
 // look up is resolved through discovery) and the namespace. It returns a value and runs nothing onward.
 import { kubeCallTimeoutMs } from '../autoscaler/context.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
-import { CpaError } from '../errors.ts';
+import { ConfigError, CpaError } from '../errors.ts';
 import { parseTargetFlag, type ParsedTarget } from '../kube/target-flag.ts';
-import type { CpaKubeClient, Deps } from '../ports.ts';
+import type { CpaKubeClient, Deps, KubeConnection } from '../ports.ts';
 import { loadDirConfig } from './load.ts';
 
 /** What the caller asks to run: `run`'s flags, or the demo's fixed choices. */
@@ -46,6 +46,73 @@ export async function prepareRun(
   deps: Pick<Deps, 'files' | 'cwd' | 'connectKube'>,
   request: RunRequest,
 ): Promise<PreparedRun> {
+  const loaded = await loadOne(deps, request);
+  const kube = await connect(deps, request, loaded.config.intervalMs);
+  try {
+    return await resolveOne(kube, request, loaded);
+  } catch (err) {
+    kube.client.close();
+    throw err;
+  }
+}
+
+/** One autoscaler of `run DIR [DIR…]`: its directory and the flags that name one autoscaler. */
+export interface AutoscalerRequest {
+  dir: string;
+  configFile?: string;
+  target?: string;
+}
+
+/**
+ * Prepares several autoscalers over ONE connection (one keep-alive pool): every directory is loaded first
+ * and every problem of every directory is reported at once; then the cluster is reached once and each
+ * target resolved. Throws ConfigError/UsageError/KubeError; nothing stays open on failure.
+ */
+export async function prepareMany(
+  deps: Pick<Deps, 'files' | 'cwd' | 'connectKube'>,
+  shared: Omit<RunRequest, 'dir' | 'configFile' | 'target'>,
+  autoscalers: readonly AutoscalerRequest[],
+): Promise<PreparedRun[]> {
+  const loaded: Loaded[] = [];
+  const failures: ConfigError[] = [];
+  for (const one of autoscalers) {
+    try {
+      loaded.push(await loadOne(deps, { ...shared, ...one }));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw joinConfigErrors(failures);
+  const fastest = Math.min(...loaded.map((l) => l.config.intervalMs));
+  const kube = await connect(deps, shared, fastest);
+  try {
+    const prepared: PreparedRun[] = [];
+    for (const [i, one] of autoscalers.entries()) {
+      prepared.push(await resolveOne(kube, { ...shared, ...one }, loaded[i]!));
+    }
+    return prepared;
+  } catch (err) {
+    kube.client.close();
+    throw err;
+  }
+}
+
+/** Several directories' ConfigErrors as one, each problem prefixed by nothing more than its file position. */
+function joinConfigErrors(errors: readonly ConfigError[]): ConfigError {
+  if (errors.length === 1) return errors[0]!;
+  const problems = errors.flatMap((e) => [e.message, ...e.problems.map((p) => `  ${p}`)]);
+  return new ConfigError(`invalid configuration in ${errors.length} autoscalers:`, problems);
+}
+
+interface Loaded {
+  config: Config;
+  notes: string[];
+  absDir: string;
+  parsed: ParsedTarget | undefined;
+}
+
+async function loadOne(deps: Pick<Deps, 'files' | 'cwd'>, request: RunRequest): Promise<Loaded> {
   const parsed: ParsedTarget | undefined =
     request.target === undefined ? undefined : parseTargetFlag(request.target);
   const { config, notes, absDir } = await loadDirConfig(deps, {
@@ -60,13 +127,26 @@ export async function prepareRun(
     },
     targetLookedUp: parsed?.form === 'lookup',
   });
-  const kube = await deps.connectKube({
+  return { config, notes, absDir, parsed };
+}
+
+function connect(
+  deps: Pick<Deps, 'connectKube'>,
+  request: Pick<RunRequest, 'kubeconfig' | 'context' | 'namespace'>,
+  intervalMs: number,
+): Promise<KubeConnection> {
+  return deps.connectKube({
     kubeconfig: request.kubeconfig,
     context: request.context,
     namespace: request.namespace,
-    requestTimeoutMs: kubeCallTimeoutMs(config.intervalMs),
+    requestTimeoutMs: kubeCallTimeoutMs(intervalMs),
   });
-  try {
+}
+
+async function resolveOne(kube: KubeConnection, request: RunRequest, loaded: Loaded): Promise<PreparedRun> {
+  const { config, parsed, absDir } = loaded;
+  const notes = [...loaded.notes];
+  {
     const target =
       parsed?.form === 'lookup' ? await lookupTarget(kube.client, parsed) : config.scaleTargetRef;
     // loadDirConfig reported a missing target already; this guards the types.
@@ -82,9 +162,6 @@ export async function prepareRun(
       dir: absDir,
       notes,
     };
-  } catch (err) {
-    kube.client.close();
-    throw err;
   }
 }
 

@@ -106,7 +106,8 @@ export async function runPrepared(deps: Deps, prepared: PreparedRun, options: Ru
     });
     if (options.once) {
       const report = await runCycle(ctx, { runType: 'scaler', stopAfter: 'scale' });
-      return report.error ? 1 : 0;
+      // Stopped by a signal before its one cycle ended: not recorded as a failure, yet not done.
+      return report.error || report.stopped ? 1 : 0;
     }
     await serve(ctx, deps, abort, options);
     return 0;

@@ -110,6 +110,16 @@ function scalingLimited(item: AutoscalerStatus): Condition {
       reason: 'TooFewReplicas',
       message: `${evaluation} is below minReplicas ${item.minReplicas ?? ''}`.trim(),
     };
+  // HPA's words for a `behavior` policy that held the change back.
+  if (reasons.includes('ScaleUpLimited') || reasons.includes('ScaleDownLimited')) {
+    const up = reasons.includes('ScaleUpLimited');
+    return {
+      type,
+      status: 'True',
+      reason: up ? 'ScaleUpLimit' : 'ScaleDownLimit',
+      message: `the desired replica count is ${up ? 'increasing' : 'decreasing'} faster than the maximum scale rate`,
+    };
+  }
   return {
     type,
     status: 'False',

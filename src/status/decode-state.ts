@@ -40,13 +40,16 @@ export function decodeState(
     ...{ schemaVersion: SCHEMA_VERSION, name: r.name, runner: r.runner, config, cycle },
     consecutiveFailures: r.consecutiveFailures ?? 0,
   };
+  if (r.since !== undefined) state.since = r.since;
   if (r.metrics !== undefined) state.metrics = r.metrics;
   if (r.metricsOmitted !== undefined) state.metricsOmitted = r.metricsOmitted;
+  if (r.kubernetesMetrics !== undefined) state.kubernetesMetrics = r.kubernetesMetrics;
   if (r.evaluation !== undefined) state.evaluation = r.evaluation;
   const decision = whole<RecordedDecision>(r.decision, DECISION_KEYS);
   if (decision !== undefined) state.decision = decision;
   if (r.lastScaleTime !== undefined) state.lastScaleTime = r.lastScaleTime;
   const lastError = whole<NonNullable<RecordedState['lastError']>>(r.lastError, ERROR_KEYS);
   if (lastError !== undefined) state.lastError = lastError;
+  if (r.windows !== undefined) state.windows = r.windows;
   return { state };
 }

@@ -2,11 +2,13 @@
 // write it, and so can other versions of kubectl-cpa. So it is read field by field: a field of the wrong
 // type or outside its vocabulary is left out and named in `malformed`, never trusted, and nothing here
 // throws. `status` shows what could be read; the recorder wants a whole record (decode-state.ts). Pure.
-import type { RunType } from '../autoscaler/types.ts';
+import type { ChainStep, ChainStepName, RunType } from '../autoscaler/types.ts';
+import { decodeWindows, type EncodedWindows } from '../autoscaler/windows.ts';
 import type { RunMode } from '../config/types.ts';
 import type { ReasonCode, Stage } from '../logger/events.ts';
 import { boundText, READ_CHARS } from './record.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
+import { readSummaries, type K8sMetricSummary } from '../autoscaler/k8s-metrics/summary.ts';
 
 /** A record as far as it could be read: any field may be missing. */
 export interface LooseRecord {
@@ -14,13 +16,16 @@ export interface LooseRecord {
   runner?: RecordedState['runner'];
   config: Partial<RecordedState['config']>;
   cycle: Partial<RecordedState['cycle']>;
+  since?: string;
   metrics?: RecordedMetric[] | null;
   metricsOmitted?: number;
+  kubernetesMetrics?: K8sMetricSummary[];
   evaluation?: number;
   decision?: Partial<RecordedDecision>;
   lastScaleTime?: string;
   lastError?: Partial<NonNullable<RecordedState['lastError']>>;
   consecutiveFailures?: number;
+  windows?: EncodedWindows;
 }
 
 /** What an annotation value holds. */
@@ -56,6 +61,8 @@ const oneOf = <T extends string>(all: Record<T, true>): Kind<T> => {
 const REASON = oneOf<ReasonCode>({
   ...{ Scaled: true, NoChange: true, ClampedToMin: true, ClampedToMax: true },
   ...{ ScaleDownStabilized: true, AutoscalingDisabled: true },
+  ...{ ScaleUpStabilized: true, ScaleUpLimited: true, ScaleDownLimited: true, ScalingDisabled: true },
+  ...{ FallbackApplied: true, Paused: true },
 });
 const STAGE = oneOf<Stage>({
   ...{ config: true, target: true, scale: true, pods: true, metric: true },
@@ -67,6 +74,32 @@ const ACTION = oneOf<RecordedDecision['action']>({ scaled: true, unchanged: true
 const REASONS: Kind<ReasonCode[]> = {
   want: `a list of ${REASON.want}`,
   test: (v): v is ReasonCode[] => Array.isArray(v) && v.every((r) => REASON.test(r)),
+};
+
+const CHAIN_STEP = oneOf<ChainStepName>({
+  ...{ evaluation: true, fallback: true, pause: true, clamp: true },
+  ...{ stabilization: true, policy: true, final: true },
+});
+/** The decision chain: a few steps of known names, numbers in and out, an optional reason and note. */
+const CHAIN: Kind<ChainStep[]> = {
+  want: 'a list of decision steps {step, input, output, reason?, note?}',
+  test: (v): v is ChainStep[] =>
+    Array.isArray(v) &&
+    v.length <= 10 &&
+    v.every(
+      (s) =>
+        isObject(s) &&
+        CHAIN_STEP.test(s.step) &&
+        NUMBER.test(s.input) &&
+        NUMBER.test(s.output) &&
+        (s.reason === undefined || REASON.test(s.reason)) &&
+        (s.note === undefined || (typeof s.note === 'string' && s.note.length <= READ_CHARS)),
+    ),
+};
+/** The windows a runner carries on (autoscaler/windows.ts decides what is well-formed). */
+const WINDOWS: Kind<EncodedWindows> = {
+  want: 'windows {at, rec, up?, down?}',
+  test: (v): v is EncodedWindows => decodeWindows(v) !== undefined,
 };
 
 type Json = Record<string, unknown>;
@@ -162,6 +195,7 @@ function readDecision(raw: Json, f: Fields): Partial<RecordedDecision> | undefin
     reasons: f.get(d, p, 'reasons', REASONS, true),
     action: f.get(d, p, 'action', ACTION, true),
     time: f.get(d, p, 'time', TIME, true),
+    chain: f.get(d, p, 'chain', CHAIN),
   });
 }
 
@@ -218,13 +252,16 @@ function readFields(raw: Json, f: Fields): LooseRecord {
     runner: readRunner(raw, f),
     config: readConfig(raw, f),
     cycle: readCycle(raw, f),
+    since: f.get(raw, '', 'since', TIME),
     metrics: readMetrics(raw, f),
     metricsOmitted: f.get(raw, '', 'metricsOmitted', NUMBER),
+    kubernetesMetrics: readSummaries(raw.kubernetesMetrics),
     evaluation: f.get(raw, '', 'evaluation', NUMBER),
     decision: readDecision(raw, f),
     lastScaleTime: f.get(raw, '', 'lastScaleTime', TIME),
     lastError: readLastError(raw, f),
     consecutiveFailures: f.get(raw, '', 'consecutiveFailures', NUMBER),
+    windows: f.get(raw, '', 'windows', WINDOWS),
   });
 }
 

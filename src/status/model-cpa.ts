@@ -87,6 +87,7 @@ function podPhase(pod: KubeObject): string {
 }
 
 function baseItem(cpa: KubeObject, currentReplicas: number | null): AutoscalerStatus {
+  const created = cpa.metadata?.creationTimestamp;
   return {
     name: cpa.metadata?.name ?? '',
     namespace: cpa.metadata?.namespace ?? '',
@@ -102,6 +103,7 @@ function baseItem(cpa: KubeObject, currentReplicas: number | null): AutoscalerSt
     currentReplicas,
     ...{ desiredReplicas: null, lastMetrics: null, lastEvaluation: null, lastDecision: null },
     ...{ lastScaleTime: null, lastCycleTime: null, lastError: null, consecutiveFailures: null },
+    firstRecordedTime: typeof created === 'string' ? created : null,
     ...{ state: 'Unknown', runner: null, pod: null, hints: [] },
   };
 }

@@ -4,9 +4,16 @@ import type { KubeObject } from '../ports.ts';
 import { readRecord, type LooseRecord } from './decode.ts';
 import { staleAfterMs } from './record.ts';
 import { STATUS_ANNOTATION } from './schema.ts';
+import { holderLabel, readClaim, type RecordedClaim } from './claim.ts';
+import type { ChainStep } from '../autoscaler/types.ts';
+import type { K8sMetricSummary } from '../autoscaler/k8s-metrics/summary.ts';
+import { PAUSED_ANNOTATION, PAUSED_REPLICAS_ANNOTATION, readPause } from '../autoscaler/pause.ts';
 
-/** Where an item's state comes from. */
-export type StatusSource = 'annotations' | 'logs';
+/**
+ * Where an item's state comes from: the annotation a runner writes (`in-cluster` when that runner is a pod,
+ * as `kubectl cpa deploy` runs it), or a CustomPodAutoscaler's pod log.
+ */
+export type StatusSource = 'annotations' | 'in-cluster' | 'logs';
 
 /** The STATUS column, worst first in the order they are decided. */
 export type AutoscalerState =
@@ -27,6 +34,8 @@ export interface AutoscalerStatus {
   /** The target of the last decision. */
   desiredReplicas: number | null;
   lastMetrics: { resource?: string; value: string }[] | null;
+  /** The Kubernetes metrics of the last cycle that gathered them (annotations, kubernetesMetricSpecs only). */
+  kubernetesMetrics?: K8sMetricSummary[];
   lastEvaluation: number | null;
   lastDecision: {
     from: number | null;
@@ -36,15 +45,29 @@ export interface AutoscalerStatus {
     reasons?: string[];
     /** After clamping, before stabilisation (annotations only). */
     clamped?: number;
+    /** Each step from evaluation to target: input, output, reason (annotations only). */
+    chain?: ChainStep[];
     time: string | null;
   } | null;
   lastScaleTime: string | null;
   lastCycleTime: string | null;
+  /** When the autoscaler first recorded (annotations) or its object was created (logs): the AGE column. */
+  firstRecordedTime: string | null;
   lastError: { stage: string | null; message: string; time: string | null } | null;
   consecutiveFailures: number | null;
   state: AutoscalerState;
   /** Who runs it: the `kubectl cpa run` process (annotations). */
   runner: { host: string; pid: number; version: string } | null;
+  /**
+   * Who holds the target (one writer per target): `web on laptop (pid 42)`, with ` (lapsed)` once its lease
+   * ran out by this machine's clock; absent when the record carries no claim (annotations only).
+   */
+  heldBy?: string;
+  /**
+   * The pod that leads (in-cluster only): the claim's holder pod. Only the elected leader writes the
+   * annotation, so the last writer is the leader until the next one records its first cycle.
+   */
+  leader?: string;
   /** The autoscaler pod (logs). */
   pod: { name: string; phase: string; count: number } | null;
   /** What is unknown and how to learn it. */
@@ -106,7 +129,8 @@ function emptyItem(workload: KubeObject, name: string): AutoscalerStatus {
     config: { intervalMs: null, runMode: null, downscaleStabilizationSec: null },
     currentReplicas: specReplicas(workload),
     ...{ desiredReplicas: null, lastMetrics: null, lastEvaluation: null, lastDecision: null },
-    ...{ lastScaleTime: null, lastCycleTime: null, lastError: null, consecutiveFailures: null },
+    ...{ lastScaleTime: null, lastCycleTime: null, firstRecordedTime: null },
+    ...{ lastError: null, consecutiveFailures: null },
     ...{ state: 'Unknown', runner: null, pod: null, hints: [] },
   };
 }
@@ -126,6 +150,7 @@ function decisionOf(r: LooseRecord): AutoscalerStatus['lastDecision'] {
     ...{ from: d.from ?? null, to: d.to, reason: d.reason },
     ...(d.reasons === undefined ? {} : { reasons: d.reasons }),
     ...(d.clamped === undefined ? {} : { clamped: d.clamped }),
+    ...(d.chain === undefined ? {} : { chain: d.chain }),
     time: d.time ?? null,
   };
   return decision;
@@ -145,10 +170,12 @@ function recordedFields(r: LooseRecord): Partial<AutoscalerStatus> {
     },
     desiredReplicas: decision?.to ?? null,
     lastMetrics: metricsOf(r),
+    ...(r.kubernetesMetrics === undefined ? {} : { kubernetesMetrics: r.kubernetesMetrics }),
     lastEvaluation: r.evaluation ?? null,
     lastDecision: decision,
     lastScaleTime: r.lastScaleTime ?? null,
     lastCycleTime: r.cycle.time ?? null,
+    firstRecordedTime: r.since ?? null,
     lastError:
       e?.message === undefined ? null : { stage: e.stage ?? null, message: e.message, time: e.time ?? null },
     consecutiveFailures: r.consecutiveFailures ?? 0,
@@ -175,11 +202,22 @@ export function fromAnnotated(workload: KubeObject, nowMs: number): AutoscalerSt
     return item;
   }
   Object.assign(item, recordedFields(r));
+  const claim = readClaim(text);
+  const held = heldByText(claim, nowMs);
+  if (held !== undefined) item.heldBy = held;
+  // A runner names its pod only when it runs in one (downward API POD_NAME, which deploy's pods set).
+  if (claim?.holder.pod !== undefined) {
+    item.source = 'in-cluster';
+    item.leader = claim.holder.pod;
+  }
   if ((r.metricsOmitted ?? 0) > 0)
     item.hints.push(`${r.metricsOmitted} metrics were left out of the record (size limit)`);
   const age = ageMs(r.cycle.time, nowMs);
   const intervalMs = r.config.intervalMs;
+  const pause = readPause(annotations as Record<string, string>);
+  if (pause.paused) item.hints.push(pauseHint(pause, item.lastDecision));
   item.state = stateOf({
+    paused: pause.paused,
     invalid,
     ageMs: age,
     // Without an interval there is no telling when a record is stale.
@@ -194,4 +232,28 @@ export function fromAnnotated(workload: KubeObject, nowMs: number): AutoscalerSt
     );
   }
   return item;
+}
+
+/** How long the target has been paused (the runner's first paused decision) and how it is paused. */
+function pauseHint(
+  pause: Extract<ReturnType<typeof readPause>, { paused: true }>,
+  decision: AutoscalerStatus['lastDecision'],
+): string {
+  const how =
+    pause.replicas === undefined
+      ? `holding the replicas (${PAUSED_ANNOTATION})`
+      : `at ${pause.replicas} replicas (${PAUSED_REPLICAS_ANNOTATION})`;
+  const since =
+    decision?.reason === 'Paused' && decision.time !== null
+      ? `since ${decision.time}`
+      : 'not yet applied by the runner';
+  return `paused ${how}, ${since}; \`kubectl cpa resume\` ends it`;
+}
+
+/** HELD BY: the claim's holder, marked lapsed when its lease ran out by our clock (status cannot watch it). */
+function heldByText(claim: RecordedClaim | null, nowMs: number): string | undefined {
+  if (claim === null) return undefined;
+  const renewed = Date.parse(claim.renewTime);
+  const lapsed = Number.isFinite(renewed) && nowMs - renewed > claim.leaseMs;
+  return `${holderLabel(claim.holder)}${lapsed ? ' (lapsed)' : ''}`;
 }

@@ -1,7 +1,7 @@
 // One fixed vocabulary of Event reasons (HPA's words where HPA has one), and the Events a cycle produces.
 import type { CycleReport } from '../autoscaler/types.ts';
 import type { Decision } from '../autoscaler/types.ts';
-import type { Stage } from '../logger/events.ts';
+import type { ReasonCode, Stage } from '../logger/events.ts';
 import { boundText, LIMITS } from './record.ts';
 
 /** Every reason kubectl-cpa puts on an Event. */
@@ -13,6 +13,10 @@ export const EVENT_REASONS = [
   'FailedRescale',
   'FailedRunHook',
   'InvalidConfig',
+  // Another runner's fresh claim on the target kept this one from writing (one writer per target).
+  'TargetHeldByOther',
+  // Issue 15: the fallback scaled the target after repeated failures (KEDA's vocabulary has no Event).
+  'FallbackApplied',
 ] as const;
 export type EventReason = (typeof EVENT_REASONS)[number];
 
@@ -39,6 +43,13 @@ export interface EventSpec {
   message: string;
 }
 
+/** The behavior steps in an Event message. */
+const SAFETY_WORDS: [ReasonCode, string][] = [
+  ['ScaleUpStabilized', 'held down by the scale-up stabilization window'],
+  ['ScaleUpLimited', 'limited by the scale-up policies'],
+  ['ScaleDownLimited', 'limited by the scale-down policies'],
+];
+
 /** Why the new size is what it is, in words: `evaluation 7 above maxReplicas 5`. */
 export function rescaleReason(
   decision: Decision,
@@ -53,6 +64,8 @@ export function rescaleReason(
   else parts.push(`evaluation ${decision.evaluation}`);
   if (r.includes('ScaleDownStabilized'))
     parts.push(`held at ${decision.target} by the downscale stabilization window`);
+  for (const [code, words] of SAFETY_WORDS) if (r.includes(code)) parts.push(words);
+  if (r.includes('Paused')) return 'paused by annotation';
   return parts.join(', ');
 }
 
@@ -62,13 +75,15 @@ export function eventsForReport(
   limits: { minReplicas: number; maxReplicas: number },
 ): EventSpec[] {
   if (report.error) {
-    return [
-      {
-        type: 'Warning',
-        reason: STAGE_REASON[report.error.stage],
-        message: boundText(report.error.message, LIMITS.messageChars),
-      },
-    ];
+    const failed: EventSpec = {
+      type: 'Warning',
+      reason: STAGE_REASON[report.error.stage],
+      message: boundText(report.error.message, LIMITS.messageChars),
+    };
+    const d = report.decision;
+    if (!report.scaled || d === undefined || !d.reasons.includes('FallbackApplied')) return [failed];
+    const message = `New size: ${d.target}; reason: fallback after repeated failures (from ${d.current})`;
+    return [failed, { type: 'Normal', reason: 'FallbackApplied', message }];
   }
   if (report.scaled && report.decision) {
     const d = report.decision;

@@ -4,6 +4,7 @@
 import type { CycleReport, ResourceMetric } from '../autoscaler/types.ts';
 import type { Config } from '../config/types.ts';
 import { REASON_PRIORITY, type ReasonCode } from '../logger/events.ts';
+import { windowShape } from '../autoscaler/windows.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
 
 /** Bounds that keep the annotation a few KiB (the API server allows 256 KiB for all annotations). */
@@ -81,6 +82,7 @@ function decisionOf(
     action,
     time,
   };
+  if (d.chain !== undefined) decision.chain = d.chain.map((step) => ({ ...step }));
   if (previous === undefined || action === 'scaled') return decision;
   const same = JSON.stringify({ ...previous, time }) === JSON.stringify(decision);
   return same ? previous : decision;
@@ -105,6 +107,8 @@ export function buildRecordedState(
     cycle: { time, durationMs: report.durationMs, runType: report.runType },
     consecutiveFailures: report.error ? (previous?.consecutiveFailures ?? 0) + 1 : 0,
   };
+  // A record of an older version has no `since`: its first cycle in this version starts the age.
+  state.since = previous === null ? time : (previous.since ?? time);
   if (report.metrics !== undefined) {
     const bounded = report.metrics === null ? null : boundMetrics(report.metrics);
     state.metrics = bounded === null ? null : bounded.metrics;
@@ -113,6 +117,8 @@ export function buildRecordedState(
     state.metrics = previous.metrics;
     if (previous.metricsOmitted !== undefined) state.metricsOmitted = previous.metricsOmitted;
   }
+  const kubernetesMetrics = report.kubernetesMetrics ?? previous?.kubernetesMetrics;
+  if (kubernetesMetrics !== undefined) state.kubernetesMetrics = kubernetesMetrics;
   const evaluation = report.evaluation ?? previous?.evaluation;
   if (evaluation !== undefined) state.evaluation = evaluation;
   const decision = decisionOf(report, time, previous?.decision);
@@ -123,6 +129,8 @@ export function buildRecordedState(
     ? { stage: report.error.stage, message: boundText(report.error.message, LIMITS.messageChars), time }
     : previous?.lastError;
   if (lastError !== undefined) state.lastError = lastError;
+  const windows = report.windows ?? previous?.windows;
+  if (windows !== undefined) state.windows = windows;
   return state;
 }
 
@@ -141,8 +149,12 @@ export function staleAfterMs(intervalMs: number): number {
 
 /** The state without the fields that change every cycle, for comparing what matters. */
 function stableView(state: RecordedState): string {
-  const { cycle, ...rest } = state;
-  return JSON.stringify({ ...rest, runType: cycle.runType });
+  const { cycle, claim, windows, ...rest } = state;
+  // A renewal alone is a heartbeat; a new holder or lease is a change.
+  const holder = claim === undefined ? undefined : { ...claim, renewTime: undefined };
+  // Windows gain a fresh timestamp every cycle; only a new value, scale event or expiry is a change.
+  const shape = windows === undefined ? undefined : windowShape(windows);
+  return JSON.stringify({ ...rest, runType: cycle.runType, holder, windows: shape });
 }
 
 export type WriteVerdict = 'first' | 'changed' | 'heartbeat' | 'unchanged';
@@ -151,11 +163,16 @@ export type WriteVerdict = 'first' | 'changed' | 'heartbeat' | 'unchanged';
  * Whether `next` must be written. Anything but the cycle time and duration changing is written at once; a
  * new cycle time alone is written as a heartbeat (ticks jitter, so it is due half an interval early).
  */
-export function writeVerdict(previous: RecordedState | null, next: RecordedState): WriteVerdict {
+export function writeVerdict(
+  previous: RecordedState | null,
+  next: RecordedState,
+  /** Heartbeat period; a claim with a short lease must be renewed sooner than once a minute. */
+  everyMs: number = heartbeatMs(next.config.intervalMs),
+): WriteVerdict {
   if (previous === null) return 'first';
   if (stableView(previous) !== stableView(next)) return 'changed';
   const elapsedMs = Date.parse(next.cycle.time) - Date.parse(previous.cycle.time);
   if (!Number.isFinite(elapsedMs)) return 'changed';
-  const dueMs = heartbeatMs(next.config.intervalMs) - next.config.intervalMs / 2;
+  const dueMs = everyMs - next.config.intervalMs / 2;
   return elapsedMs >= dueMs ? 'heartbeat' : 'unchanged';
 }

@@ -2,6 +2,7 @@
 // annotation on the scale target (a JSON merge patch of metadata.annotations, never the scale
 // subresource, never a CustomPodAutoscaler object) and the cycle's Events. Nothing here fails a cycle:
 // a failed write becomes a warning, said once per distinct message.
+import type { TargetHold } from '../autoscaler/context.ts';
 import type { CycleReport } from '../autoscaler/types.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
 import { describeError, KubeError } from '../errors.ts';
@@ -14,6 +15,24 @@ import { eventsForReport, type EventSpec } from './reasons.ts';
 import { buildRecordedState, writeVerdict, type RecordInput } from './record.ts';
 import { decodeState } from './decode-state.ts';
 import { encodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
+import {
+  claimVerdict,
+  holderLabel,
+  observe,
+  readClaim,
+  renewEveryMs,
+  sameHolder,
+  type ClaimHolder,
+  type ClaimObservation,
+  type ClaimVerdict,
+} from './claim.ts';
+
+/** One writer per target: who this runner is, how long its claim lasts, whether it takes a fresh one over. */
+export interface ClaimOptions {
+  me: ClaimHolder;
+  leaseMs: number;
+  takeOver: boolean;
+}
 
 export interface RecorderOptions extends RecordInput {
   client: Pick<KubeClient, 'resolveTarget' | 'getObject'> & { request: KubeRequester };
@@ -21,6 +40,16 @@ export interface RecorderOptions extends RecordInput {
   namespace: string;
   clock: Clock;
   logger: Logger;
+  /** Absent: no claim is kept, every cycle may write (the demo, tests of recording alone). */
+  claim?: ClaimOptions;
+}
+
+/** The recorder of one autoscaler: `record` after each cycle, `hold` before a cycle writes (claims). */
+export interface TargetRecorder {
+  record(report: CycleReport): Promise<void>;
+  hold(object: KubeObject): Promise<TargetHold>;
+  /** Gives up the claim if this runner still holds it (clean exit), so another runner need not wait a lease. */
+  release(): Promise<void>;
 }
 
 /** Dry runs leave no trace; REST API requests that stopped before deciding and did not fail have nothing to say. */
@@ -39,20 +68,29 @@ export function autoscalerName(absDir: string, target: ScaleTargetRef): string {
   return base === '' ? target.name : base;
 }
 
-/** The recorder of one `run`: named after the autoscaler directory, runner identity from Deps. */
+/** The recorder of one `run`: named after the autoscaler (default its directory), runner identity from Deps. */
 export function runRecorder(input: {
   deps: Pick<Deps, 'host' | 'version' | 'clock'>;
   client: RecorderOptions['client'];
   config: Config & { scaleTargetRef: ScaleTargetRef; namespace: string };
   logger: Logger;
   absDir: string;
-}): (report: CycleReport) => Promise<void> {
+  name?: string;
+  claim?: ClaimOptions;
+}): TargetRecorder {
   const { deps, config } = input;
-  return createRecorder({
+  const recorder = new Recorder({
     ...{ client: input.client, target: config.scaleTargetRef, namespace: config.namespace, config },
-    ...{ clock: deps.clock, logger: input.logger, name: autoscalerName(input.absDir, config.scaleTargetRef) },
+    ...{ clock: deps.clock, logger: input.logger },
+    name: input.name ?? autoscalerName(input.absDir, config.scaleTargetRef),
     runner: { host: deps.host.hostname, pid: deps.host.pid, version: deps.version },
+    ...(input.claim === undefined ? {} : { claim: input.claim }),
   });
+  return {
+    record: (report) => recorder.record(report),
+    hold: (object) => recorder.hold(object),
+    release: () => recorder.release(),
+  };
 }
 
 /** Builds the `onReport` callback for one target. */
@@ -73,6 +111,9 @@ class Recorder {
   /** undefined until read from the target once; null when the target carries no usable record. */
   #previous: RecordedState | null | undefined;
   #uid: string | undefined;
+  /** The target's resourceVersion as last read or written: claims and renewals are guarded by it. */
+  #resourceVersion: string | undefined;
+  #observation: ClaimObservation | undefined;
 
   constructor(options: RecorderOptions) {
     this.#o = options;
@@ -82,6 +123,16 @@ class Recorder {
 
   async record(report: CycleReport): Promise<void> {
     if (!shouldRecord(report)) return;
+    if (report.heldBy !== undefined) {
+      // Another runner holds the target: its record stays as it wrote it; we only say why we did not write.
+      const spec: EventSpec = {
+        type: 'Warning',
+        reason: 'TargetHeldByOther',
+        message: `${this.#o.name} did not scale ${this.#label}: it is held by ${report.heldBy}`,
+      };
+      await this.#writeEvent(spec).catch((err: unknown) => this.#warn('event', err));
+      return;
+    }
     // A target that cannot be read cannot be annotated; the cycle error already says why.
     if (report.error?.stage !== 'target') {
       await this.#writeState(report).catch((err: unknown) => this.#warn('status annotation', err));
@@ -96,13 +147,47 @@ class Recorder {
     const resolved = await client.resolveTarget(target, namespace);
     if (this.#previous === undefined) this.#remember(await client.getObject(resolved), null);
     const previous = this.#previous ?? null;
-    const next = buildRecordedState(this.#o, report, previous);
-    const verdict = writeVerdict(previous, next);
+    const next = this.#withClaim(buildRecordedState(this.#o, report, previous));
+    const claim = this.#o.claim;
+    const verdict = writeVerdict(
+      previous,
+      next,
+      claim === undefined ? undefined : renewEveryMs(this.#o.config.intervalMs, claim.leaseMs),
+    );
     if (verdict === 'unchanged') return;
+    let state = next;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#patchState(resolved, state);
+        break;
+      } catch (err) {
+        if (claim === undefined || !isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
+      }
+      // The target changed since we read it (our scale, then the controller's status writes): read it
+      // again, and renew only if the claim is still ours; a runner that took it over meanwhile wins.
+      const hold = await this.hold(await client.getObject(resolved), { claimIfFree: false });
+      if (!hold.held) {
+        this.#o.logger.log({
+          kind: 'warning',
+          message: `${this.#label} is now held by ${hold.holder}; this runner stops writing it`,
+        });
+        return;
+      }
+      state = this.#withClaim(buildRecordedState(this.#o, report, this.#previous ?? null));
+    }
+    this.#o.logger.log({ kind: 'info', level: 2, message: `recorded status on ${this.#label} (${verdict})` });
+  }
+
+  /** One merge patch of the annotation; with claims, guarded by the resourceVersion last seen. */
+  async #patchState(resolved: ResolvedTarget, next: RecordedState): Promise<void> {
+    const { client, target, namespace } = this.#o;
+    const metadata: Record<string, unknown> = { annotations: { [STATUS_ANNOTATION]: encodeState(next) } };
+    if (this.#o.claim !== undefined && this.#resourceVersion !== undefined)
+      metadata.resourceVersion = this.#resourceVersion;
     const res = await client.request({
       method: 'PATCH',
       path: objectPath(resolved),
-      body: { metadata: { annotations: { [STATUS_ANNOTATION]: encodeState(next) } } },
+      body: { metadata },
       contentType: 'application/merge-patch+json',
       call: {
         verb: 'patch',
@@ -113,14 +198,127 @@ class Recorder {
       },
     });
     this.#remember(res.body as KubeObject | null, next);
-    this.#o.logger.log({ kind: 'info', level: 2, message: `recorded status on ${this.#label} (${verdict})` });
+  }
+
+  /** `state` carrying this runner's claim, renewed now (a renewal alone is only written as a heartbeat). */
+  #withClaim(state: RecordedState): RecordedState {
+    const claim = this.#o.claim;
+    if (claim === undefined) return state;
+    const renewTime = new Date(this.#o.clock.nowMs()).toISOString();
+    return { ...state, claim: { holder: { ...claim.me }, renewTime, leaseMs: claim.leaseMs } };
+  }
+
+  /**
+   * Whether this runner may write the target as read in `object` (one writer per target). A free or lapsed
+   * target, or a fresh one with `--take-over`, is claimed at once by a patch guarded by the read
+   * resourceVersion: of two runners claiming together one gets 409 and reads who won.
+   */
+  async hold(object: KubeObject, options = { claimIfFree: true }): Promise<TargetHold> {
+    const claim = this.#o.claim;
+    this.#remember(object, null);
+    if (claim === undefined) return { held: true };
+    const meta = (object.metadata ?? {}) as { annotations?: Record<string, string> };
+    const recorded = readClaim(meta.annotations?.[STATUS_ANNOTATION]);
+    const nowMs = this.#o.clock.nowMs();
+    this.#observation = observe(this.#observation, recorded, nowMs);
+    const verdict = claimVerdict({
+      me: claim.me,
+      claim: recorded,
+      observation: this.#observation,
+      nowMs,
+      takeOver: claim.takeOver,
+    });
+    if (verdict.kind === 'mine') return { held: true };
+    if (verdict.kind === 'held') return { held: false, holder: holderLabel(verdict.by) };
+    if (!options.claimIfFree) return { held: false, holder: 'nobody (the claim lapsed)' };
+    return this.#claim(verdict, claim.me);
+  }
+
+  async release(): Promise<void> {
+    const claim = this.#o.claim;
+    if (claim === undefined) return;
+    try {
+      const { client, target, namespace } = this.#o;
+      const resolved = await client.resolveTarget(target, namespace);
+      // Right after a scale the controller is still writing the target: a 409 means read it again.
+      for (let attempt = 1; ; attempt++) {
+        const object = await client.getObject(resolved);
+        this.#remember(object, null);
+        const meta = (object.metadata ?? {}) as { annotations?: Record<string, string> };
+        const recorded = readClaim(meta.annotations?.[STATUS_ANNOTATION]);
+        const state = this.#previous;
+        if (recorded === null || !state || !sameHolder(recorded.holder, claim.me)) return;
+        const { claim: _released, ...rest } = state;
+        try {
+          await this.#patchState(resolved, rest);
+          break;
+        } catch (err) {
+          if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
+        }
+      }
+      this.#o.logger.log({ kind: 'info', level: 1, message: `released the claim on ${this.#label}` });
+    } catch (err) {
+      // The claim then lapses after its lease; nothing is lost but that wait.
+      this.#o.logger.log({
+        kind: 'info',
+        level: 1,
+        message: `could not release the claim on ${this.#label}: ${describeError(err)}`,
+      });
+    }
+  }
+
+  async #claim(verdict: ClaimVerdict, me: ClaimHolder): Promise<TargetHold> {
+    const { client, target, namespace } = this.#o;
+    const resolved = await client.resolveTarget(target, namespace);
+    const base = this.#previous ?? null;
+    const state = this.#withClaim(
+      base === null
+        ? buildRecordedState(this.#o, claimReport(this.#label, this.#o.clock.nowMs()), null)
+        : { ...base, name: this.#o.name, runner: { ...this.#o.runner } },
+    );
+    try {
+      await this.#patchState(resolved, state);
+    } catch (err) {
+      if (!isConflict(err)) {
+        // A runner that may not write annotations (RBAC) cannot claim; it scales as before, and says so.
+        this.#warn('claim', err);
+        return { held: true };
+      }
+      const fresh = await client.getObject(resolved);
+      const again = await this.hold(fresh, { claimIfFree: false });
+      return again.held ? again : { held: false, holder: again.holder };
+    }
+    const from =
+      verdict.kind === 'take-over'
+        ? `, taken over from ${holderLabel(verdict.from)} (--take-over)`
+        : verdict.kind === 'free' && verdict.lapsed !== undefined
+          ? `, whose claim by ${holderLabel(verdict.lapsed)} lapsed`
+          : '';
+    const message = `claimed ${this.#label} for ${holderLabel(me)}${from}`;
+    this.#o.logger.log(
+      verdict.kind === 'take-over' ? { kind: 'warning', message } : { kind: 'info', level: 0, message },
+    );
+    return { held: true };
   }
 
   /** Keeps the uid (for Events) and the state now on the target. */
   #remember(object: KubeObject | null, written: RecordedState | null): void {
-    const meta = (object?.metadata ?? {}) as { uid?: unknown; annotations?: Record<string, string> };
+    const meta = (object?.metadata ?? {}) as {
+      uid?: unknown;
+      resourceVersion?: unknown;
+      annotations?: Record<string, string>;
+    };
     if (typeof meta.uid === 'string') this.#uid = meta.uid;
-    this.#previous = written ?? decodeState(meta.annotations?.[STATUS_ANNOTATION]).state;
+    if (typeof meta.resourceVersion === 'string') this.#resourceVersion = meta.resourceVersion;
+    if (written !== null) {
+      this.#previous = written;
+      return;
+    }
+    const text = meta.annotations?.[STATUS_ANNOTATION];
+    const decoded = decodeState(text).state;
+    // decodeState reads the record's own fields; the claim beside them is read by its own rules.
+    const claim = readClaim(text);
+    this.#previous = decoded !== null && claim !== null ? { ...decoded, claim } : decoded;
   }
 
   async #writeEvent(spec: EventSpec): Promise<void> {
@@ -171,4 +369,19 @@ class Recorder {
     this.#warned.set(what, message);
     this.#o.logger.log({ kind: 'warning', message });
   }
+}
+
+/**
+ * Guarded annotation writes in a row before giving up: right after a scale the workload's controller writes
+ * its status a few times, and each write moves the resourceVersion the next attempt must carry.
+ */
+const WRITE_ATTEMPTS = 5;
+
+function isConflict(err: unknown): boolean {
+  return err instanceof KubeError && err.details.status === 409;
+}
+
+/** The report a first claim is recorded with when the target carries no record yet. */
+function claimReport(target: string, nowMs: number): CycleReport {
+  return { runType: 'scaler', target, startedMs: nowMs, durationMs: 0, dryRun: false };
 }

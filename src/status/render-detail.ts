@@ -1,8 +1,10 @@
 // `kubectl cpa status NAME`: a `kubectl describe hpa`-like view of one autoscaler. Pure.
 import { conditionsOf, decisionChain } from './conditions.ts';
+import { chainRows } from './render-chain.ts';
 import type { EventRow } from './events.ts';
 import { age, alignColumns, forTerminal, metricsText, stateText, targetText } from './format.ts';
 import type { AutoscalerStatus } from './model.ts';
+import { kubernetesMetricRows } from '../autoscaler/k8s-metrics/summary.ts';
 
 export interface DetailOptions {
   nowMs: number;
@@ -27,9 +29,11 @@ function fields(rows: [string, string][], indent = ''): string {
 
 function header(item: AutoscalerStatus, o: DetailOptions): [string, string][] {
   const source =
-    item.source === 'annotations'
-      ? `annotations (kubectl-cpa.io/status on ${targetText(item)})`
-      : `logs (pod ${item.pod === null ? '<none>' : `${item.pod.name}, ${item.pod.phase}`})`;
+    item.source === 'logs'
+      ? `logs (pod ${item.pod === null ? '<none>' : `${item.pod.name}, ${item.pod.phase}`})`
+      : item.source === 'in-cluster'
+        ? `in-cluster (leader pod ${item.leader ?? '<unknown>'}; kubectl-cpa.io/status on ${targetText(item)})`
+        : `annotations (kubectl-cpa.io/status on ${targetText(item)})`;
   const runner =
     item.runner === null
       ? '<none>'
@@ -50,6 +54,8 @@ function header(item: AutoscalerStatus, o: DetailOptions): [string, string][] {
     ['Source', source],
     ['Reference', targetText(item)],
     ['Runner', runner],
+    ...(item.heldBy === undefined ? [] : [['Held by', item.heldBy] as [string, string]]),
+    ...(item.leader === undefined ? [] : [['Leader', item.leader] as [string, string]]),
     ['Min replicas', item.minReplicas === null ? '<unknown>' : String(item.minReplicas)],
     ['Max replicas', item.maxReplicas === null ? '<unknown>' : String(item.maxReplicas)],
     ['Interval', interval],
@@ -63,7 +69,12 @@ function header(item: AutoscalerStatus, o: DetailOptions): [string, string][] {
 function lastDecision(item: AutoscalerStatus, o: DetailOptions): string {
   const d = item.lastDecision;
   const title = fields([['Last decision', d === null ? '<none>' : `${d.reason}, ${when(d.time, o.nowMs)}`]]);
-  return title + fields(decisionChain(item, metricsText(item, 200)), '  ');
+  // A record with the decision chain shows each step as the runner took it (render-chain.ts).
+  const steps =
+    d?.chain === undefined
+      ? decisionChain(item, metricsText(item, 200))
+      : [['Metrics', metricsText(item, 200)] as [string, string], ...chainRows(d.chain)];
+  return title + fields([...kubernetesMetricRows(item.kubernetesMetrics), ...steps], '  ');
 }
 
 function conditions(item: AutoscalerStatus): string {

@@ -1,12 +1,12 @@
-// Picks the renderer for `status` and, for `--watch`, what to print on each poll. Pure.
-import { stringify } from 'yaml';
+// Picks the renderer for `status` (render-watch.ts says what `--watch` prints on each poll). Pure.
+import { renderCustomColumns, type CustomColumn } from './custom-columns.ts';
 import type { EventRow } from './events.ts';
 import type { OutputFormat } from './flags.ts';
-import { alignColumns } from './format.ts';
+import { executeTemplate, type Template } from './jsonpath.ts';
 import type { AutoscalerStatus } from './model.ts';
-import { nameOf, renderJson, renderNames, renderYaml } from './render-data.ts';
+import { renderJson, renderNames, renderYaml, statusList } from './render-data.ts';
 import { renderDetail } from './render-detail.ts';
-import { renderTable, tableHeader, tableRow, type TableOptions } from './render-table.ts';
+import { renderTable, type TableOptions } from './render-table.ts';
 
 /** What one answer shows and how. */
 export interface View {
@@ -20,6 +20,10 @@ export interface View {
   nowMs: number;
   /** The target's Events for the detail view; null when unreadable. */
   events?: EventRow[] | null;
+  /** `-o jsonpath=…`, parsed. */
+  jsonpath?: Template;
+  /** `-o custom-columns=…`, parsed. */
+  columns?: CustomColumn[];
 }
 
 /** `status NAME` with exactly one result and a table format shows the detail view. */
@@ -31,7 +35,8 @@ export function isDetail(
   return name !== undefined && items.length === 1 && (output === 'table' || output === 'wide');
 }
 
-function tableOptions(v: View): TableOptions {
+/** The table's options for a view. */
+export function tableOptions(v: View): TableOptions {
   return {
     wide: v.output === 'wide',
     allNamespaces: v.allNamespaces,
@@ -50,6 +55,9 @@ export function render(v: View): string {
       return renderYaml(v.items);
     case 'name':
       return renderNames(v.items);
+    case 'jsonpath':
+    case 'custom-columns':
+      return renderObjects(v, v.items, true);
     default: {
       const [only] = v.items;
       if (only !== undefined && isDetail(v.items, v.name, v.output))
@@ -59,43 +67,15 @@ export function render(v: View): string {
   }
 }
 
-/** Identity of an item across polls. */
-export function itemKey(i: AutoscalerStatus): string {
-  return `${i.source}|${i.namespace}|${i.name}|${i.target.kind}/${i.target.name}`;
-}
-
-/** Signatures of what was printed last, to find what changed. */
-export type Seen = Map<string, string>;
-
-/** Clears a terminal and puts the cursor home, for redrawing in place. */
-export const CLEAR_SCREEN = '\u001b[H\u001b[2J';
-
-function changedOnly(v: View, changed: AutoscalerStatus[]): string {
-  switch (v.output) {
-    case 'json':
-      return changed.map((i) => `${JSON.stringify(i, null, 2)}\n`).join('');
-    case 'yaml':
-      return changed.map((i) => `---\n${stringify(i, { lineWidth: 0 })}`).join('');
-    case 'name':
-      return changed.map((i) => `${nameOf(i)}\n`).join('');
-    default: {
-      if (isDetail(v.items, v.name, v.output)) return `\n${render(v)}`;
-      const o = tableOptions(v);
-      // Aligned against the header so that appended rows line up with the first frame in most cases.
-      const text = alignColumns([tableHeader(o), ...changed.map((i) => tableRow(i, o))]);
-      return text.slice(text.indexOf('\n') + 1);
-    }
-  }
-}
-
 /**
- * One `--watch` frame. On a terminal the whole answer is redrawn in place; when piped, the first frame is
- * the whole answer and later frames only the items whose data changed (appended, like `kubectl get -w`).
+ * `-o jsonpath` and `-o custom-columns`. The template sees what `-o json` prints, as kubectl's sees its
+ * JSON: the list, or for `status NAME` with one result the item itself (like `kubectl get KIND NAME`).
+ * Custom columns have one row per item; `header` is false for later `--watch` lines.
  */
-export function watchFrame(previous: Seen | null, v: View): { text: string; seen: Seen } {
-  const seen: Seen = new Map(v.items.map((i) => [itemKey(i), JSON.stringify(i)]));
-  if (v.tty) return { text: CLEAR_SCREEN + render(v), seen };
-  if (previous === null) return { text: render(v), seen };
-  const changed = v.items.filter((i) => previous.get(itemKey(i)) !== seen.get(itemKey(i)));
-  return { text: changed.length === 0 ? '' : changedOnly(v, changed), seen };
+export function renderObjects(v: View, items: readonly AutoscalerStatus[], header: boolean): string {
+  if (v.columns !== undefined) return renderCustomColumns(v.columns, items, header);
+  const [only] = items;
+  const data = v.name !== undefined && only !== undefined && items.length === 1 ? only : statusList(items);
+  if (v.jsonpath === undefined) return '';
+  return executeTemplate(v.jsonpath, JSON.parse(JSON.stringify(data)));
 }

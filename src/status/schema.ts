@@ -2,7 +2,10 @@
 // by `kubectl cpa status` and by the next run (which carries the last scale time and failure count on).
 import type { ReasonCode, Stage } from '../logger/events.ts';
 import type { RunMode } from '../config/types.ts';
-import type { RunType } from '../autoscaler/types.ts';
+import type { ChainStep, RunType } from '../autoscaler/types.ts';
+import type { EncodedWindows } from '../autoscaler/windows.ts';
+import type { RecordedClaim } from './claim.ts';
+import type { K8sMetricSummary } from '../autoscaler/k8s-metrics/summary.ts';
 
 /** The one annotation key on the scale target. */
 export const STATUS_ANNOTATION = 'kubectl-cpa.io/status';
@@ -29,6 +32,8 @@ export interface RecordedDecision {
   reasons: ReasonCode[];
   action: 'scaled' | 'unchanged' | 'disabled';
   time: string;
+  /** How `evaluation` became `to`, step by step (absent in records of older versions). */
+  chain?: ChainStep[];
 }
 
 /** Schema version 1 of the `kubectl-cpa.io/status` annotation (documented in the README). */
@@ -45,15 +50,23 @@ export interface RecordedState {
     downscaleStabilizationSec: number;
   };
   cycle: { time: string; durationMs: number; runType: RunType };
+  /** When this autoscaler first recorded on this target (status's AGE); absent in records of older versions. */
+  since?: string;
   /** Metrics of the latest cycle that gathered them; null when CPA's metric step returned none. */
   metrics?: RecordedMetric[] | null;
   /** Metrics left out to keep the annotation small (the value is the count dropped). */
   metricsOmitted?: number;
+  /** The Kubernetes metrics of the latest cycle that gathered them (kubernetesMetricSpecs), summarised. */
+  kubernetesMetrics?: K8sMetricSummary[];
   evaluation?: number;
   decision?: RecordedDecision;
   lastScaleTime?: string;
   lastError?: { stage: Stage; message: string; time: string };
   consecutiveFailures: number;
+  /** Recommendations and scale events of the windows, read back by the next runner (autoscaler/windows.ts). */
+  windows?: EncodedWindows;
+  /** One writer per target: who holds it and when the claim was renewed (src/status/claim.ts). */
+  claim?: RecordedClaim;
 }
 
 /** The annotation value: compact JSON. */

@@ -13,6 +13,7 @@ import { buildItems, matchName } from './items.ts';
 import type { AutoscalerStatus } from './model.ts';
 import { podLogReader } from './pod-log.ts';
 import { isDetail, render, type View } from './render.ts';
+import { readTyped, type TypedClient } from './typed.ts';
 
 /** Events listed in the detail view. */
 const DETAIL_EVENTS = 10;
@@ -74,13 +75,14 @@ export function logReader(
     );
 }
 
-/** The status table of one namespace, as `kubectl cpa status -n NS` prints it (the demo ends with it). */
+/** The wide status table of one namespace, as `kubectl cpa status -n NS -o wide` prints it (the demo ends with it). */
 export async function statusTable(deps: Deps, client: CpaKubeClient, namespace: string): Promise<string> {
   const flags: StatusFlags = {
     namespace,
     allNamespaces: false,
-    output: 'table',
+    output: 'wide',
     watch: false,
+    outputWatchEvents: false,
     logLines: 500,
     verbosity: 0,
   };
@@ -92,16 +94,16 @@ export async function statusTable(deps: Deps, client: CpaKubeClient, namespace: 
 /** Reads the cluster once and builds what to print. */
 export async function snapshot(
   deps: Deps,
-  client: StatusClient,
+  client: StatusClient & TypedClient,
   readLog: ReadPodLog,
   flags: StatusFlags,
   namespace: string | null,
 ): Promise<View> {
-  const query = { namespace, ...(flags.selector === undefined ? {} : { selector: flags.selector }) };
-  const collected = await collect(client, query, readLog);
-  for (const warning of collected.warnings) deps.err.write(`warning: ${warning}\n`);
+  const items =
+    flags.typed === undefined
+      ? await listed(deps, client, readLog, flags, namespace)
+      : await readTyped(client, flags.typed, namespace ?? '', deps.clock.nowMs());
   const nowMs = deps.clock.nowMs();
-  const items = matchName(buildItems(collected, nowMs, summarizeCpaLog), flags.name);
   const view: View = {
     items,
     output: flags.output,
@@ -111,10 +113,26 @@ export async function snapshot(
     nowMs,
   };
   if (flags.name !== undefined) view.name = flags.name;
+  if (flags.jsonpath !== undefined) view.jsonpath = flags.jsonpath;
+  if (flags.columns !== undefined) view.columns = flags.columns;
   const [only] = items;
   if (only !== undefined && isDetail(items, flags.name, flags.output))
     view.events = await targetEvents(client, only);
   return view;
+}
+
+/** Every autoscaler the lists show, filtered by NAME. */
+async function listed(
+  deps: Deps,
+  client: StatusClient,
+  readLog: ReadPodLog,
+  flags: StatusFlags,
+  namespace: string | null,
+): Promise<AutoscalerStatus[]> {
+  const query = { namespace, ...(flags.selector === undefined ? {} : { selector: flags.selector }) };
+  const collected = await collect(client, query, readLog);
+  for (const warning of collected.warnings) deps.err.write(`warning: ${warning}\n`);
+  return matchName(buildItems(collected, deps.clock.nowMs(), summarizeCpaLog), flags.name);
 }
 
 async function targetEvents(client: StatusClient, item: AutoscalerStatus): Promise<EventRow[] | null> {

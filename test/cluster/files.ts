@@ -1,4 +1,5 @@
 // Files the control plane reads at start (tokens, service-account keys) and the kubeconfigs it hands out.
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,4 +57,76 @@ export function writeKubeconfig(
     'current-context': user,
   };
   writeFileSync(file, stringify(config), { mode: 0o600 });
+}
+
+/** The front-proxy PKI of the aggregation layer: a CA the apiserver trusts for request headers, and its client. */
+export interface FrontProxy {
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** The CN the apiserver allows to assert users (`--requestheader-allowed-names`). */
+  clientName: string;
+}
+
+/**
+ * Writes the front-proxy CA and client certificate with openssl. kube-apiserver presents the client
+ * certificate when it proxies to an aggregated API (metrics adapters), which trusts the X-Remote-* headers
+ * only from a caller with a certificate of this CA, as metrics-server and prometheus-adapter do.
+ */
+export function writeFrontProxy(dir: string): FrontProxy {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const run = (args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const clientName = 'front-proxy-client';
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'front-proxy-ca.key',
+    '-out',
+    'front-proxy-ca.crt',
+    '-subj',
+    '/CN=front-proxy-ca',
+    '-days',
+    '30',
+  ]);
+  writeFileSync(join(dir, 'front-proxy-client.ext'), 'extendedKeyUsage=clientAuth\n');
+  run([
+    'req',
+    '-new',
+    ...ec,
+    '-keyout',
+    'front-proxy-client.key',
+    '-out',
+    'front-proxy-client.csr',
+    '-subj',
+    `/CN=${clientName}`,
+  ]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'front-proxy-client.csr',
+    '-CA',
+    'front-proxy-ca.crt',
+    '-CAkey',
+    'front-proxy-ca.key',
+    '-set_serial',
+    '2001',
+    '-days',
+    '30',
+    '-out',
+    'front-proxy-client.crt',
+    '-extfile',
+    'front-proxy-client.ext',
+  ]);
+  return {
+    caFile: join(dir, 'front-proxy-ca.crt'),
+    clientCertFile: join(dir, 'front-proxy-client.crt'),
+    clientKeyFile: join(dir, 'front-proxy-client.key'),
+    clientName,
+  };
 }

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { writeKubeconfig, writeSecrets } from './files.ts';
-import type { Secrets } from './files.ts';
+import { writeFrontProxy, writeKubeconfig, writeSecrets } from './files.ts';
+import type { FrontProxy, Secrets } from './files.ts';
 import { apiRequest, httpGetText } from './http.ts';
 import { commandLine, freePort, spawnLogged, stopComponent, stopPid, tail, waitUntil } from './procs.ts';
 import type { Component } from './procs.ts';
@@ -26,6 +26,11 @@ export interface ClusterInfo {
   /** The apiserver's self-signed serving cert followed by its CA; trust anchor for every client. */
   caFile: string;
   logsDir: string;
+  /**
+   * The aggregation layer's front-proxy CA: kube-apiserver proxies to aggregated APIs (the metrics adapter of
+   * test/support/metrics-adapter.ts) with a client certificate of this CA. Absent on clusters started before.
+   */
+  frontProxyCaFile?: string;
 }
 
 /** Options of startCluster. */
@@ -86,7 +91,15 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
     const etcdUrl = await startEtcd(record, binDir, dir, logsDir);
     log(`etcd ready at ${etcdUrl}`);
     const secrets = writeSecrets(join(dir, 'secrets'));
-    const { server, caFile } = await startApiserver(record, binDir, dir, etcdUrl, secrets, log);
+    const frontProxy = writeFrontProxy(join(dir, 'secrets', 'front-proxy'));
+    const { server, caFile } = await startApiserver(
+      record,
+      binDir,
+      dir,
+      etcdUrl,
+      { secrets, frontProxy },
+      log,
+    );
     const adminKubeconfig = join(dir, 'admin.kubeconfig');
     const restrictedKubeconfig = join(dir, 'restricted.kubeconfig');
     writeKubeconfig(adminKubeconfig, server, caFile, 'admin', secrets.adminToken);
@@ -97,6 +110,7 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
     const info: ClusterInfo = {
       ...{ server, adminKubeconfig, restrictedKubeconfig, binDir, pids, dir, caFile, logsDir },
       ...{ adminToken: secrets.adminToken, restrictedToken: secrets.restrictedToken },
+      frontProxyCaFile: frontProxy.caFile,
     };
     writeFileSync(join(dir, 'cluster.json'), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
     watchCrashes(record, opts.onCrash);
@@ -172,9 +186,10 @@ function apiserverArgs(
   dir: string,
   port: number,
   etcdUrl: string,
-  secrets: Secrets,
+  pki: { secrets: Secrets; frontProxy: FrontProxy },
   advertise: boolean,
 ): string[] {
+  const { secrets, frontProxy } = pki;
   return [
     `--etcd-servers=${etcdUrl}`,
     '--bind-address=127.0.0.1',
@@ -198,6 +213,16 @@ function apiserverArgs(
     // long-running cluster; the sandbox contract tests compare exactly that.
     '--etcd-compaction-interval=10s',
     '--watch-cache-sizes=leases.coordination.k8s.io#0',
+    // The aggregation layer (metrics.k8s.io, custom and external metrics): requests proxied to an aggregated
+    // API carry the user in X-Remote-* headers, authenticated by this client certificate. Aggregator routing
+    // stays off, so an APIService may point at an ExternalName Service for localhost (research §5.2).
+    `--requestheader-client-ca-file=${frontProxy.caFile}`,
+    `--requestheader-allowed-names=${frontProxy.clientName}`,
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${frontProxy.clientCertFile}`,
+    `--proxy-client-key-file=${frontProxy.clientKeyFile}`,
     '--profiling=false',
     '--v=1',
   ];
@@ -208,9 +233,10 @@ async function startApiserver(
   binDir: string,
   dir: string,
   etcdUrl: string,
-  secrets: Secrets,
+  pki: { secrets: Secrets; frontProxy: FrontProxy },
   log: (line: string) => void,
 ): Promise<{ server: string; caFile: string }> {
+  const { secrets } = pki;
   const caFile = join(dir, 'pki', 'apiserver.crt');
   for (const advertise of [true, false]) {
     const port = await freePort();
@@ -219,7 +245,7 @@ async function startApiserver(
     const apiserver = spawnLogged(
       'kube-apiserver',
       join(binDir, 'kube-apiserver'),
-      apiserverArgs(dir, port, etcdUrl, secrets, advertise),
+      apiserverArgs(dir, port, etcdUrl, pki, advertise),
       logFile,
     );
     record.components.push(apiserver);

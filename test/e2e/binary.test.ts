@@ -99,7 +99,7 @@ describe('linux amd64 binary', () => {
     const result = await exec(bin, ['--help'], bareEnv());
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /Usage: kubectl cpa /);
-    assert.match(result.stdout, /run \[options\] \[DIR\]/);
+    assert.match(result.stdout, /run \[options\] \[DIR...\]/);
   });
 
   it('a bad config exits 1 naming every problem; an unknown flag exits 2', async () => {

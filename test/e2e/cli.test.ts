@@ -30,7 +30,7 @@ for (const kind of clusterKinds())
       const result = await run(['--help']);
       assert.equal(result.exitCode, 0);
       assert.match(result.stdout, /Usage: kubectl cpa /);
-      assert.match(result.stdout, /run \[options\] \[DIR\]/);
+      assert.match(result.stdout, /run \[options\] \[DIR...\]/);
     });
 
     it('an unknown flag is a usage error (exit 2)', async () => {

@@ -29,7 +29,8 @@ function assertStory(result: { stdout: string; stderr: string; code: number }): 
   assert.match(result.stderr, /hello-kubernetes 3 → 5 replicas \(evaluation 5; scaled\)/);
   const row = result.stdout.split('\n').find((l) => l.includes('Deployment/hello-kubernetes'));
   assert.ok(row, result.stdout);
-  assert.match(row, /\b5\s+5\s+3->5 Scaled\b.*Active\s+annotations/);
+  // -o wide: LAST EVALUATION 5, MINPODS, MAXPODS, REPLICAS 5, AGE, LAST SCALE, STATUS, SOURCE.
+  assert.match(row, /Deployment\/hello-kubernetes\s+5\s+\d+\s+\d+\s+5\s+\S+\s+\S+\s+Active\s+annotations\b/);
 }
 
 describe('kubectl cpa run --sandbox', () => {

@@ -44,10 +44,11 @@ describe('the krew manifest and the release archives', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('each archive holds exactly the binary and LICENSE', () => {
+  it('each archive holds exactly the binary, the plugin completion (kubectl_complete-cpa) and LICENSE', () => {
     for (const t of TARGETS) {
       const names = readArchive(readFileSync(join(release, archiveName(version, t)))).map((e) => e.name);
-      assert.deepEqual(names, [t.binary, 'LICENSE'], t.id);
+      const completion = t.os === 'windows' ? 'kubectl_complete-cpa.cmd' : 'kubectl_complete-cpa';
+      assert.deepEqual(names, [t.binary, completion, 'LICENSE'], t.id);
     }
   });
 
@@ -94,10 +95,11 @@ describe('real krew (offline, temporary KREW_ROOT)', () => {
   });
 
   for (const t of TARGETS.filter((x) => x.id !== 'linux-x64')) {
-    it(`installs ${t.os}/${t.arch} (KREW_OS/KREW_ARCH, as krew-index CI does) with the binary and LICENSE`, async () => {
+    it(`installs ${t.os}/${t.arch} (KREW_OS/KREW_ARCH, as krew-index CI does) with the binary, the plugin completion and LICENSE`, async () => {
       const root = await install(t.os, t.arch, archiveName(version, t));
       const store = join(root, 'store', 'cpa', `v${version}`);
-      assert.deepEqual(readdirSync(store).sort(), ['LICENSE', t.binary].sort());
+      const completion = t.os === 'windows' ? 'kubectl_complete-cpa.cmd' : 'kubectl_complete-cpa';
+      assert.deepEqual(readdirSync(store).sort(), ['LICENSE', t.binary, completion].sort());
       assert.equal(lstatSync(join(store, t.binary)).mode & 0o777, 0o755);
       assert.equal(readlinkSync(join(root, 'bin', t.binary)), join(store, t.binary));
     });

@@ -19,6 +19,7 @@ import { openApiDocument, openApiRoot, openApiV2 } from './openapi.ts';
 import { getOne, listMany, objectFilter } from './read.ts';
 import { route as routeOf, type ResourceRoute } from './router.ts';
 import { handleScale } from './scale.ts';
+import { metricValuesAuthz, metricValuesResponse, routeMetricValues } from './metric-values.ts';
 import {
   ApiError,
   internalError,
@@ -84,6 +85,13 @@ function discovery(body: unknown, aggregated: boolean): WholeResponse {
 }
 
 function dispatch(ctx: ApiContext, request: SandboxRequest): SandboxResponse {
+  const metrics = request.method === 'GET' ? routeMetricValues(request.path) : undefined;
+  if (metrics !== undefined) {
+    const user = authenticate(ctx.users, request.headers.authorization);
+    const denied = metrics.resource === '' ? null : authorize(user, metricValuesAuthz(metrics));
+    if (denied !== null) throw denied;
+    return metricValuesResponse(ctx, metrics, request.query);
+  }
   const r = routeOf(request.method, request.path, request.query);
   if (r.type === 'health')
     return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' };

@@ -248,6 +248,9 @@ test('rejects with "address already in use" when the port is taken', HANG_GUARD,
     await assert.rejects(serveHttp({ host: '127.0.0.1', port, handle: handler.handle }), (err: unknown) => {
       assert.ok(err instanceof CpaError);
       assert.equal(err.message, `cannot listen on 127.0.0.1:${port}: address already in use`);
+      // A second `run` on the default port: the hint names the flags, not only apiConfig.
+      assert.match(err.hint ?? '', /--api-addr 127\.0\.0\.1:PORT .*--no-api/);
+      assert.match(err.hint ?? '', /kubectl cpa run DIR1 DIR2/);
       return true;
     });
   });

@@ -1,6 +1,7 @@
 // The real ProcessRunner against real processes: exit codes, exact stdin/stdout bytes, env and cwd, and the
 // process-group kill on timeout, abort and output limit (asserted by the grandchildren's pids being gone).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,18 @@ import type { ProcessOutcome, ProcessSpec } from '../../../src/ports.ts';
 const FIXTURES = new URL('../../fixtures/hooks/', import.meta.url).pathname;
 const GUARD = { timeout: 9_000 };
 const scratch = mkdtempSync(join(tmpdir(), 'cpa-runner-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+/** Processes a failing test may leave behind; killed at the end whatever happened. */
+const leftovers: number[] = [];
+after(() => {
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 function spec(file: string, args: string[], over: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
@@ -232,4 +244,39 @@ describe('runProcess: start failures', () => {
       assert.equal(got.message, want);
     });
   }
+});
+
+describe('runProcess: kubectl-cpa exits', () => {
+  test('a hook still running when the process exits dies with its group', GUARD, async () => {
+    const pidFile = join(scratch, 'exit.pid');
+    const script = [
+      `import { runProcess } from ${JSON.stringify(new URL('../../../src/adapters/process.ts', import.meta.url).href)};`,
+      `void runProcess({ file: 'sh', args: ['-c', 'sleep 100 & echo $! > ${pidFile}; wait'], cwd: '/', stdin: '',`,
+      `  timeoutMs: 60000, maxOutputBytes: 1024, env: { PATH: process.env.PATH } });`,
+      `const { existsSync } = await import('node:fs');`,
+      `while (!existsSync(${JSON.stringify(pidFile)})) await new Promise((r) => setTimeout(r, 20));`,
+      'process.exit(0);',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const pids = pidsIn(readFileSync(pidFile, 'utf8'));
+    leftovers.push(...pids);
+    assert.deepEqual(await waitGone(pids), []);
+  });
+});
+
+describe('runProcess: per-call cost', () => {
+  // execa by default registers signal-exit's handlers (a dozen signals plus exit) around every call, which was
+  // a large part of the cycle's CPU (issue 11); the runner keeps one exit handler of its own instead.
+  test('installs no process-wide signal or exit handlers while a call runs', GUARD, async () => {
+    const events = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGALRM', 'SIGUSR2'] as const;
+    const count = (): number[] => events.map((event) => process.listenerCount(event));
+    await sh('true'); // the first call installs the runner's own exit handler, once
+    const before = count();
+    const call = sh('sleep 0.3');
+    await new Promise((r) => setTimeout(r, 100));
+    const during = count();
+    assert.equal((await call).kind, 'exited');
+    assert.deepEqual(during, before);
+  });
 });

@@ -5,6 +5,7 @@ import { runCycle } from '../../../src/autoscaler/cycle.ts';
 import type { CycleContext } from '../../../src/autoscaler/context.ts';
 import type { Config } from '../../../src/config/types.ts';
 import type { LogEvent } from '../../../src/logger/events.ts';
+import type { ProcessOutcome } from '../../../src/ports.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeKube, fakeRunner, shellMethod, testConfig, type FakeScript } from '../../support/fakes.ts';
 
@@ -240,5 +241,77 @@ describe('runCycle', () => {
       run_type: 'scaler',
       metrics: [{ resource: 'web', value: '3' }],
     });
+  });
+});
+
+describe('runCycle error messages are one line', () => {
+  const cases: { name: string; script: FakeScript; want: RegExp }[] = [
+    {
+      name: 'an evaluation that is not JSON, ending in a newline (the parser quotes it)',
+      script: () => ({ stdout: '{"targetReplicas": x}\n' }),
+      want: /not JSON/,
+    },
+    {
+      name: 'an evaluator failing with several stderr lines',
+      script: () => ({ exitCode: 1, stderr: 'Traceback:\n  line 1\r\nValueError: \u001b[31mbad\n' }),
+      want: /Traceback:\\n {4}line 1\\n {2}ValueError: \\x1b\[31mbad/,
+    },
+  ];
+  for (const c of cases)
+    it(c.name, async () => {
+      const h = harness({ scripts: { evaluate: c.script } });
+      const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+      const message = report.error?.message ?? '';
+      assert.match(message, c.want);
+      assert.doesNotMatch(message, /[\n\r\u001b]/);
+      const logged = h.events.find((e) => e.kind === 'cycle-error');
+      assert.ok(logged && logged.kind === 'cycle-error' && !/\n/.test(logged.message));
+    });
+});
+
+describe('runCycle during a shutdown', () => {
+  it('a hook cancelled by Ctrl-C/SIGTERM: Stopped, no failure, no failure count, nothing recorded', async () => {
+    const h = harness({});
+    const shutdown = new AbortController();
+    const reports: unknown[] = [];
+    h.ctx.methods = {
+      ...h.ctx.methods,
+      signal: shutdown.signal,
+      runner: async () => {
+        shutdown.abort();
+        return { kind: 'aborted', durationMs: 5 } as ProcessOutcome;
+      },
+    };
+    h.ctx.onReport = async (r) => void reports.push(r);
+    h.ctx.state.consecutiveFailures = 2;
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.deepEqual([report.error, report.stopped], [undefined, { stage: 'metric' }]);
+    assert.equal(h.ctx.state.consecutiveFailures, 2);
+    assert.deepEqual(reports, []);
+    assert.ok(!h.events.some((e) => e.kind === 'cycle-error'));
+    assert.ok(
+      h.events.some((e) => e.kind === 'info' && /cycle stopped during metric: shutting down/.test(e.message)),
+    );
+  });
+  it('the same failure without a shutdown is a failure', async () => {
+    const h = harness({});
+    h.ctx.methods = {
+      ...h.ctx.methods,
+      runner: async () => ({ kind: 'aborted', durationMs: 5 }) as ProcessOutcome,
+    };
+    const report = await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    assert.equal(report.error?.stage, 'metric');
+    assert.equal(h.ctx.state.consecutiveFailures, 1);
+  });
+});
+
+describe('runCycle verbose detail', () => {
+  it("-v 4 names the command of each shell method; -v 3 lines end without the output's line break", async () => {
+    const h = harness({});
+    await runCycle(h.ctx, { runType: 'scaler', stopAfter: 'scale' });
+    const info = h.events.flatMap((e) => (e.kind === 'info' ? [`${e.level} ${e.message}`] : []));
+    assert.ok(info.includes('4 calling metric (shell): /bin/sh -c metric'), info.join('\n'));
+    assert.ok(info.includes('4 calling evaluate (shell): /bin/sh -c evaluate'), info.join('\n'));
+    assert.ok(info.includes('3 evaluation determined: {"targetReplicas":3}'), info.join('\n'));
   });
 });

@@ -160,11 +160,16 @@ describe('redecide after a conflict', () => {
     nowMs: 0,
   });
   it('still scales when another writer changed the count', () => {
+    const chain = [
+      ...(decision.chain ?? []).slice(0, -1),
+      { step: 'final', input: 7, output: 3, reason: 'Scaled' },
+    ];
     assert.deepEqual(redecide(decision, 7, 1), {
       ...decision,
       current: 7,
       reasons: ['Scaled'],
       action: 'scale',
+      chain,
     });
   });
   it('stops when the other writer already set the target', () => {
@@ -172,5 +177,72 @@ describe('redecide after a conflict', () => {
   });
   it('respects a user who disabled autoscaling meanwhile', () => {
     assert.equal(redecide(decision, 0, 1).action, 'disabled');
+  });
+});
+
+describe('decide with behavior (HPA) and the chain', () => {
+  const behavior = {
+    scaleUp: {
+      stabilizationWindowSec: 0,
+      selectPolicy: 'Max' as const,
+      policies: [{ type: 'Pods' as const, value: 4, periodSec: 60 }],
+    },
+    scaleDown: {
+      stabilizationWindowSec: 300,
+      selectPolicy: 'Disabled' as const,
+      policies: [{ type: 'Percent' as const, value: 100, periodSec: 15 }],
+    },
+  };
+  const base: DecisionInput = {
+    evaluation: 10,
+    current: 1,
+    minReplicas: 1,
+    maxReplicas: 20,
+    downscaleStabilizationSec: 0,
+    history: [],
+    nowMs: 1_000_000,
+    behavior,
+  };
+  it('window, then rate limit: 1 → 10 goes to 5, each step in the chain', () => {
+    const { decision } = decide(base);
+    assert.deepEqual([decision.target, decision.reasons], [5, ['ScaleUpLimited', 'Scaled']]);
+    assert.deepEqual(
+      decision.chain?.map((s) => `${s.step} ${s.input}→${s.output} ${s.reason ?? ''}`.trim()),
+      [
+        'evaluation 10→10',
+        'clamp 10→10',
+        'stabilization 10→10',
+        'policy 10→5 ScaleUpLimited',
+        'final 1→5 Scaled',
+      ],
+    );
+  });
+  it('selectPolicy Disabled holds a scale-down with ScalingDisabled', () => {
+    const { decision } = decide({ ...base, evaluation: 2, current: 6 });
+    assert.deepEqual([decision.target, decision.reasons], [6, ['ScalingDisabled', 'NoChange']]);
+  });
+  it('a count outside [min, max] is corrected at once, past window and policies (as HPA)', () => {
+    const { decision, history } = decide({ ...base, evaluation: 30, current: 25 });
+    assert.deepEqual([decision.target, decision.reasons], [20, ['ClampedToMax', 'Scaled']]);
+    assert.deepEqual(history, []);
+  });
+  it('the fallback enters the chain as its first step', () => {
+    const { decision } = decide({ ...base, evaluation: 3, source: 'fallback' });
+    assert.deepEqual(decision.chain?.[0], {
+      step: 'fallback',
+      input: 1,
+      output: 3,
+      reason: 'FallbackApplied',
+    });
+    assert.deepEqual(decision.reasons, ['FallbackApplied', 'Scaled']);
+  });
+  it('without behavior the chain has CPA’s steps only', () => {
+    const { behavior: _, ...cpa } = base;
+    const { decision } = decide(cpa);
+    assert.deepEqual(
+      decision.chain?.map((s) => s.step),
+      ['evaluation', 'clamp', 'stabilization', 'final'],
+    );
+    assert.equal(decision.target, 10);
   });
 });

@@ -107,3 +107,79 @@ describe('parseHostPort', () => {
   ];
   for (const row of rows) test(row.given, () => assert.deepEqual(parseHostPort(row.given), row.want));
 });
+
+describe('validateRunFlags: many autoscalers', () => {
+  test('several DIRs, the process-wide flags', () => {
+    const flags = validateRunFlags(['a', 'b/'], {
+      maxHooks: '8',
+      takeOver: true,
+      leaseDuration: '3s',
+      metricsAddr: ':9100',
+    });
+    assert.deepEqual(
+      [flags.dir, flags.dirs, flags.maxHooks, flags.takeOver, flags.leaseMs, flags.metricsAddr],
+      ['a', ['a', 'b/'], 8, true, 3000, { host: '127.0.0.1', port: 9100 }],
+    );
+  });
+
+  test('defaults: one DIR ".", --max-hooks 32, no take-over, lease from the interval', () => {
+    const flags = validateRunFlags([], {});
+    assert.deepEqual(
+      [flags.dirs, flags.maxHooks, flags.takeOver, flags.leaseMs],
+      [['.'], 32, false, undefined],
+    );
+  });
+
+  test('--all PARENT without DIRs', () => {
+    const flags = validateRunFlags([], { all: 'autoscalers' });
+    assert.deepEqual([flags.all, flags.dirs], ['autoscalers', []]);
+  });
+
+  test('--name for one autoscaler', () =>
+    assert.equal(validateRunFlags(['a'], { name: 'web-1' }).name, 'web-1'));
+
+  const rows: { name: string; dirs: string[]; given: RawRunFlags; problems: string[] }[] = [
+    {
+      name: 'flags that name one autoscaler, with several',
+      dirs: ['a', 'b'],
+      given: { filename: 'x.yaml', target: 'deploy/web', name: 'web' },
+      problems: [
+        '-f/--filename names one autoscaler; with several, set it in each DIR/config.yaml instead',
+        '--target names one autoscaler; with several, set it in each DIR/config.yaml instead',
+        '--name names one autoscaler; with several, set it in each DIR/config.yaml instead',
+      ],
+    },
+    {
+      name: '--all with DIRs, and a DIR given twice',
+      dirs: ['a', 'a/'],
+      given: { all: 'p' },
+      problems: [
+        '--all PARENT runs every autoscaler under PARENT; it cannot be combined with DIR arguments',
+        'DIR "a/" is given twice',
+      ],
+    },
+    {
+      name: 'bad --name, --max-hooks, --lease-duration and --metrics-addr together',
+      dirs: ['a'],
+      given: { name: 'no spaces', maxHooks: '0', leaseDuration: '500ms', metricsAddr: 'nope' },
+      problems: [
+        '--name: "no spaces" must be letters, digits, ".", "_" and "-" (at most 63, alphanumeric at both ends)',
+        '--max-hooks: "0" must be an integer from 1 to 10000',
+        '--lease-duration: "500ms" must be a duration of at least 1s, e.g. 90s',
+        '--metrics-addr: "nope" is not HOST:PORT (e.g. 127.0.0.1:9100, :9100)',
+      ],
+    },
+  ];
+  for (const row of rows) {
+    test(row.name, () => {
+      assert.throws(
+        () => validateRunFlags(row.dirs, row.given),
+        (err: unknown) => {
+          assert.ok(err instanceof UsageError);
+          assert.equal(err.message, `invalid flags for "run":\n  - ${row.problems.join('\n  - ')}`);
+          return true;
+        },
+      );
+    });
+  }
+});

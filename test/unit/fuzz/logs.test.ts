@@ -176,13 +176,17 @@ const decision = fc.record({
 const iso = fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString());
 
 /** What the reader should recover from a decision event. */
-function decisionRecord(e: Extract<LogEvent, { kind: 'decision' }>): LogRecord {
+function decisionRecord(e: Extract<LogEvent, { kind: 'decision' }>, text = false): LogRecord {
   return {
     kind: 'decision',
     from: e.from,
     to: e.from === e.to ? e.from : e.to,
     evaluation: e.evaluation,
-    reasons: e.reasons,
+    // A dry run's text line says "would scale" instead of the reason Scaled, which a change implies (last).
+    reasons:
+      text && e.action === 'would-scale'
+        ? [...e.reasons.filter((r) => r !== 'Scaled'), ...(e.from === e.to ? [] : (['Scaled'] as const))]
+        : e.reasons,
     ...(e.runType === 'scaler' ? {} : { runType: e.runType }),
     ...(e.action === 'would-scale' ? { dryRun: true } : {}),
   };
@@ -205,7 +209,7 @@ describe("kubectl-cpa's own lines: render → parse", () => {
           assert.equal(more.length, 0);
           assert.ok(entry !== undefined);
           assert.equal(entry.time, time);
-          assert.deepEqual(classify(entry).record, decisionRecord(e));
+          assert.deepEqual(classify(entry).record, decisionRecord(e, !json));
         },
       ),
       { numRuns: RUNS.normal },

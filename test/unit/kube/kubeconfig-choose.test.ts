@@ -85,4 +85,16 @@ describe('chooseKubeconfig reads through the Files port', () => {
       ['/sa/token', '/sa/namespace'],
     );
   });
+
+  it('KUBECTL_CPA_SERVICE_ACCOUNT_DIR moves where the service account files are read (a pod without a kubelet)', async () => {
+    const files = new FakeFiles({ '/run/sa/token': 'secret', '/run/sa/namespace': 'ops\n' });
+    const env = {
+      KUBERNETES_SERVICE_HOST: '127.0.0.1',
+      KUBERNETES_SERVICE_PORT: '6443',
+      KUBECTL_CPA_SERVICE_ACCOUNT_DIR: '/run/sa',
+    };
+    const choice = await chooseKubeconfig({}, { env, homeDir: undefined, files }, parseJson);
+    assert.equal(choice.namespace, 'ops');
+    assert.deepEqual(choice.config.clusters[0]?.caFile, '/run/sa/ca.crt');
+  });
 });

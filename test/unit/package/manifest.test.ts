@@ -35,7 +35,11 @@ describe('renderManifest', () => {
     assert.equal(m.spec.version, 'v1.2.3');
     assert.deepEqual(
       m.spec.platforms.map((p) => [p.selector.matchLabels, p.bin, p.files?.map((f) => f.from)]),
-      TARGETS.map((t) => [{ os: t.os, arch: t.arch }, t.binary, [t.binary, 'LICENSE']]),
+      TARGETS.map((t) => [
+        { os: t.os, arch: t.arch },
+        t.binary,
+        [t.binary, t.os === 'windows' ? 'kubectl_complete-cpa.cmd' : 'kubectl_complete-cpa', 'LICENSE'],
+      ]),
     );
     assert.match(m.spec.caveats ?? '', /kubectl cpa demo/);
   });
@@ -181,6 +185,7 @@ describe('selectorMatches', () => {
 describe('archiveProblems', () => {
   const good: ArchiveEntry[] = [
     { name: 'kubectl-cpa', mode: 0o755, data: Buffer.from('binary') },
+    { name: 'kubectl_complete-cpa', mode: 0o755, data: Buffer.from('#!/bin/sh') },
     { name: 'LICENSE', mode: 0o644, data: Buffer.from('license') },
   ];
   const check = (archive: Buffer, change: (p: KrewPlatform) => void = () => undefined): string[] => {
@@ -194,7 +199,7 @@ describe('archiveProblems', () => {
     {
       name: 'a good zip for windows',
       given: () =>
-        check(zip([{ ...good[0]!, name: 'kubectl-cpa.exe' }, good[1]!]), (p) => {
+        check(zip([{ ...good[0]!, name: 'kubectl-cpa.exe' }, good[2]!]), (p) => {
           p.bin = 'kubectl-cpa.exe';
           p.files = [
             { from: 'kubectl-cpa.exe', to: '.' },
@@ -212,7 +217,7 @@ describe('archiveProblems', () => {
     },
     {
       name: 'no LICENSE in the archive',
-      given: () => check(tarGz(good.slice(0, 1))),
+      given: () => check(tarGz(good.slice(0, 2))),
       want: [
         'spec.platforms[0].files: "LICENSE" matches nothing in the archive',
         'spec.platforms[0]: no LICENSE file is extracted',
@@ -220,7 +225,7 @@ describe('archiveProblems', () => {
     },
     {
       name: 'a binary that is not executable',
-      given: () => check(tarGz([{ ...good[0]!, mode: 0o644 }, good[1]!])),
+      given: () => check(tarGz([{ ...good[0]!, mode: 0o644 }, good[1]!, good[2]!])),
       want: ['spec.platforms[0].bin: mode is 644, want 755'],
     },
     {

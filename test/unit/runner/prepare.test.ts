@@ -77,14 +77,21 @@ describe('prepareRun: the target', () => {
 });
 
 describe('prepareRun: every problem at once, before connecting', () => {
-  test('a missing target, kubernetesMetricSpecs and a bad key in one ConfigError', async () => {
-    const { prepare, asked } = setup(`${HOOKS}minReplicas: -1\nkubernetesMetricSpecs: []\n`);
+  test('a missing target, a bad kubernetesMetricSpecs quantity and a bad key in one ConfigError', async () => {
+    // kubernetesMetricSpecs are gathered since issue 14; a malformed one is still reported with the rest.
+    const { prepare, asked } = setup(
+      `${HOOKS}minReplicas: -1\nkubernetesMetricSpecs: [{type: Pods, pods: {metric: {name: q}, target: {type: AverageValue, averageValue: "5 cores"}}}]\n`,
+    );
     const err = await prepare().catch((e: unknown) => e);
     assert.ok(err instanceof ConfigError);
     assert.equal(err.message, 'invalid configuration in a/config.yaml (3 problems):');
     assert.deepEqual(
       err.problems.map((p) => p.split(':')[0]),
-      ['minReplicas (a/config.yaml', 'kubernetesMetricSpecs (a/config.yaml', 'scaleTargetRef'],
+      [
+        'minReplicas (a/config.yaml',
+        'kubernetesMetricSpecs[0].pods.target.averageValue (a/config.yaml',
+        'scaleTargetRef',
+      ],
     );
     assert.match(
       err.problems[2] ?? '',

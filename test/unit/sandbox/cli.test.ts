@@ -84,10 +84,10 @@ describe('sandbox flags', () => {
 
 describe('--example', () => {
   it('looks in ./examples/NAME, then beside the program (bundle or source layout)', () => {
-    assert.deepEqual(exampleCandidates('demo', '/work', 'file:///opt/kubectl-cpa/dist/kubectl-cpa.cjs'), [
+    assert.deepEqual(exampleCandidates('demo', '/work', 'file:///opt/kubectl-cpa/dist/lib/kubectl-cpa.cjs'), [
       '/work/examples/demo/deployment.yaml',
+      '/opt/kubectl-cpa/dist/examples/demo/deployment.yaml',
       '/opt/kubectl-cpa/examples/demo/deployment.yaml',
-      '/opt/examples/demo/deployment.yaml',
     ]);
     assert.deepEqual(exampleCandidates('./mine', '/work', 'file:///x/y.cjs'), ['/work/mine/deployment.yaml']);
   });

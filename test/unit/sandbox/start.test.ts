@@ -37,6 +37,7 @@ function testDeps(): { deps: OpenSandboxDeps; err: string[]; made: string[] } {
       },
       writeAtomic: sandboxDeps().scratch.writeAtomic,
       remove: (path) => rm(path, { recursive: true, force: true }),
+      listDir: async () => null,
     },
   };
   return { deps, err, made };

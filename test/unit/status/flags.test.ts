@@ -11,6 +11,7 @@ describe('validateStatusFlags', () => {
     allNamespaces: false,
     output: 'table',
     watch: false,
+    outputWatchEvents: false,
     logLines: 500,
     verbosity: 0,
   };
@@ -51,6 +52,40 @@ describe('validateStatusFlags', () => {
     },
   ];
   for (const row of ok) it(row.name, () => assert.deepEqual(validateStatusFlags(...row.given), row.want));
+
+  it('-o jsonpath=T and -o custom-columns=SPEC carry their parsed template', () => {
+    const jp = validateStatusFlags(undefined, { output: 'jsonpath={.items[*].name}' });
+    assert.deepEqual([jp.output, jp.jsonpath?.source], ['jsonpath', '{.items[*].name}']);
+    const cc = validateStatusFlags(undefined, { output: 'custom-columns=N:.name,R:{.currentReplicas}' });
+    assert.deepEqual(
+      [cc.output, cc.columns?.map((c) => [c.header, c.path.source])],
+      [
+        'custom-columns',
+        [
+          ['N', '{.name}'],
+          ['R', '{.currentReplicas}'],
+        ],
+      ],
+    );
+  });
+
+  it('template problems are usage errors reported with the others', () => {
+    for (const [output, part] of [
+      ['jsonpath=', 'no template given'],
+      ['jsonpath={.items[*}', 'error parsing jsonpath {.items[*}'],
+      ['custom-columns=NAME', 'expected <header>:<json-path-expr>'],
+      ['custom-columns=', 'no custom columns given'],
+      ['go-template={{.}}', 'jsonpath=TEMPLATE or custom-columns=SPEC'],
+    ] as const)
+      assert.throws(
+        () => validateStatusFlags(undefined, { output, outputWatchEvents: true }),
+        (err: Error) =>
+          err.message.includes(part) &&
+          err.message.includes('--output-watch-events: only with -w') &&
+          (err as { exitCode?: number }).exitCode === 2,
+        output,
+      );
+  });
 
   it('reports every problem at once', () => {
     assert.throws(

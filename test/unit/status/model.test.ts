@@ -55,6 +55,7 @@ describe('fromAnnotated', () => {
       lastDecision: { from: 1, to: 3, reason: 'Scaled', reasons: ['Scaled'], clamped: 3, time: iso(T0) },
       lastScaleTime: iso(T0),
       lastCycleTime: iso(T0),
+      firstRecordedTime: iso(T0),
       lastError: null,
       consecutiveFailures: 0,
       state: 'Active',

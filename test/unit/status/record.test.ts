@@ -72,6 +72,13 @@ describe('buildRecordedState', () => {
     assert.deepEqual(buildRecordedState(RECORD_INPUT, scaledReport(), null), recorded());
   });
 
+  it("since: the first record's cycle time, kept by every later record (status AGE)", () => {
+    const later = buildRecordedState(RECORD_INPUT, steadyReport(45_000), recorded());
+    assert.equal(later.since, iso(T0));
+    const { since: _absent, ...older } = recorded();
+    assert.equal(buildRecordedState(RECORD_INPUT, steadyReport(45_000), older).since, iso(T0 + 45_000));
+  });
+
   it('a failed cycle keeps the last decision, counts failures on and records the error', () => {
     const first = buildRecordedState(RECORD_INPUT, failedReport(15_000), recorded());
     const second = buildRecordedState(RECORD_INPUT, failedReport(30_000), first);

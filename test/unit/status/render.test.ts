@@ -8,7 +8,8 @@ import type { AutoscalerStatus } from '../../../src/status/model.ts';
 import { nameOf, renderJson, renderNames, renderYaml } from '../../../src/status/render-data.ts';
 import { renderDetail } from '../../../src/status/render-detail.ts';
 import { renderTable } from '../../../src/status/render-table.ts';
-import { CLEAR_SCREEN, render, watchFrame, type View } from '../../../src/status/render.ts';
+import { render, type View } from '../../../src/status/render.ts';
+import { watchFrame } from '../../../src/status/render-watch.ts';
 import { iso, item, T0 } from './fixtures.ts';
 
 describe('text helpers', () => {
@@ -46,73 +47,50 @@ const failing = item({
 
 describe('renderTable', () => {
   const items = [item(), failing];
-  it('piped: aligned plain columns, ASCII arrow, no colour', () => {
-    const text = renderTable(items, {
-      wide: false,
-      allNamespaces: false,
-      tty: false,
-      color: false,
-      nowMs: now,
-    });
+  const options = { wide: false, allNamespaces: false, tty: false, color: false, nowMs: now };
+  it("kubectl get hpa's columns, borderless, three spaces apart, AGE since first recorded", () => {
     assert.equal(
-      text,
+      renderTable(items, options),
       [
-        'NAME            TARGET           MIN         MAX         REPLICAS   DESIRED   LAST DECISION   LAST SCALE   AGE   STATUS       SOURCE',
-        'my-autoscaler   Deployment/web   1           5           3          3         1->3 Scaled     30s          30s   Active       annotations',
-        'other           Deployment/web   <unknown>   <unknown>   3          3         4->4 NoChange   <none>       30s   Failing(2)   logs',
+        'NAME            REFERENCE        LAST EVALUATION   MINPODS     MAXPODS     REPLICAS   AGE',
+        'my-autoscaler   Deployment/web   3                 1           5           3          60m',
+        'other           Deployment/web   <unknown>         <unknown>   <unknown>   3          60m',
         '',
       ].join('\n'),
     );
   });
 
-  it('-A adds NAMESPACE first; wide adds metrics, evaluation, runner, pod, last error', () => {
-    const text = renderTable(items, {
-      wide: true,
-      allNamespaces: true,
-      tty: false,
-      color: false,
-      nowMs: now,
-    });
+  it('the same layout on a terminal and in a pipe (no box), STATUS coloured in -o wide only when asked', () => {
+    const wide = { ...options, wide: true };
+    const piped = renderTable(items, wide);
+    assert.equal(renderTable(items, { ...wide, tty: true }), piped);
+    const coloured = renderTable(items, { ...wide, tty: true, color: true });
+    assert.doesNotMatch(piped, /[│┌\u001b]/);
+    assert.match(coloured, /\u001b\[32mActive\u001b\[0m/);
+    assert.equal(coloured.replace(/\u001b\[\d+m/g, ''), piped);
+  });
+
+  it('-A adds NAMESPACE first; -o wide adds LAST SCALE, STATUS, SOURCE, HELD BY, LEADER', () => {
+    const text = renderTable(items, { ...options, wide: true, allNamespaces: true });
     const [head, first, second] = text.split('\n');
     assert.match(
       head ?? '',
-      /^NAMESPACE\s+NAME\s+TARGET.*SOURCE\s+METRICS\s+EVALUATION\s+RUNNER\s+POD\s+LAST ERROR$/,
+      /^NAMESPACE\s+NAME\s+REFERENCE\s.*AGE\s+LAST SCALE\s+STATUS\s+SOURCE\s+HELD BY\s+LEADER$/,
     );
     assert.match(
       first ?? '',
-      /^team-a\s+my-autoscaler\s.*annotations\s+web=3\s+3\s+laptop\/42\s+<none>\s+<none>$/,
+      /^team-a\s+my-autoscaler\s.*60m\s+30s\s+Active\s+annotations\s+<none>\s+<none>$/,
     );
-    assert.match(
-      second ?? '',
-      /^team-b\s+other\s.*logs\s+<unknown>\s+<unknown>\s+<none>\s+other \(Running\)\s+Error while autoscaling: failed to get metrics$/,
-    );
+    assert.match(second ?? '', /^team-b\s+other\s.*60m\s+<none>\s+Failing\(2\)\s+logs\s+<none>\s+<none>$/);
   });
 
-  it('terminal: a cli-table3 box, Unicode arrow, STATUS coloured', () => {
-    const text = renderTable(items, {
-      wide: false,
-      allNamespaces: false,
-      tty: true,
-      color: true,
-      nowMs: now,
-    });
-    assert.match(text, /^┌/);
-    assert.match(text, /1→3 Scaled/);
-    assert.match(text, /\u001b\[32mActive\u001b\[0m/);
-    assert.match(text, /\u001b\[31mFailing\(2\)\u001b\[0m/);
+  it('-o wide HELD BY names the holder of the claim on the target', () => {
+    const text = renderTable([item({ heldBy: 'web on laptop (pid 42)' })], { ...options, wide: true });
+    assert.match(text.split('\n')[1] ?? '', /\sannotations\s+web on laptop \(pid 42\)\s+<none>$/);
   });
 
-  it('terminal with NO_COLOR: the box without any escape sequence', () => {
-    const text = renderTable(items, {
-      wide: false,
-      allNamespaces: false,
-      tty: true,
-      color: false,
-      nowMs: now,
-    });
-    assert.match(text, /│ my-autoscaler │/);
-    assert.doesNotMatch(text, /\u001b/);
-  });
+  it('AGE is <unknown> for a record written before the first-recorded time existed', () =>
+    assert.match(renderTable([item({ firstRecordedTime: null })], options), /\s<unknown>\n$/));
 });
 
 describe('json, yaml, name', () => {
@@ -245,10 +223,14 @@ describe('render and watchFrame', () => {
     assert.equal(render(view({ items: [] })), '');
   });
 
-  it('piped: the first frame is the whole table, later frames only changed rows, nothing when unchanged', () => {
+  it('-w: the first frame is the whole table, later frames one line per changed item, nothing when unchanged', () => {
     const first = watchFrame(null, view({}));
     assert.match(first.text, /^NAME /);
-    const same = watchFrame(first.seen, view({ nowMs: now + 2000 }));
+    // Time passing and a heartbeat (a new cycle time alone) are not changes.
+    const same = watchFrame(
+      first.seen,
+      view({ nowMs: now + 2000, items: [item({ lastCycleTime: iso(T0 + 60_000) })] }),
+    );
     assert.equal(same.text, '');
     const changed = watchFrame(
       same.seen,
@@ -258,19 +240,59 @@ describe('render and watchFrame', () => {
       changed.text
         .trimEnd()
         .split('\n')
-        .map((l) => l.split(/\s+/)[0]),
-      ['my-autoscaler', 'b'],
+        .map((l) => l.split(/\s+/).slice(0, 6).join(' ')),
+      ['my-autoscaler Deployment/web 3 1 5 4', 'b Deployment/web 3 1 5 3'],
     );
   });
-  it('piped json: changed items as objects', () => {
-    const first = watchFrame(null, view({ output: 'json' }));
-    const next = watchFrame(first.seen, view({ output: 'json', items: [item({ state: 'Stale' })] }));
-    assert.equal((JSON.parse(next.text) as AutoscalerStatus).state, 'Stale');
+  it('-w: a later line keeps the columns of the first table (as kubectl remembers widths)', () => {
+    const items = [item({ name: 'a-rather-long-autoscaler-name' }), item({ name: 'b' })];
+    const first = watchFrame(null, view({ items }));
+    const next = watchFrame(
+      first.seen,
+      view({ items: [items[0]!, item({ name: 'b', currentReplicas: 4 })] }),
+    );
+    const header = first.text.split('\n')[0] ?? '';
+    assert.equal(next.text.indexOf('Deployment/web'), header.indexOf('REFERENCE'));
+    assert.equal(next.text.indexOf(' 4 ') + 1, header.indexOf('REPLICAS'));
   });
-  it('terminal: every frame clears the screen and redraws everything', () => {
+  it('-w is the same on a terminal: no screen clearing, no redraw', () => {
     const first = watchFrame(null, view({ tty: true }));
-    const again = watchFrame(first.seen, view({ tty: true }));
-    assert.ok(again.text.startsWith(CLEAR_SCREEN));
-    assert.match(again.text, /my-autoscaler/);
+    assert.doesNotMatch(first.text, /\u001b/);
+    assert.equal(watchFrame(first.seen, view({ tty: true, nowMs: now + 4000 })).text, '');
+  });
+  it('--output-watch-events: EVENT column with ADDED, MODIFIED, DELETED', () => {
+    const first = watchFrame(null, view({ items: [item(), item({ name: 'gone' })] }), true);
+    assert.match(first.text, /^EVENT\s+NAME\s+REFERENCE/);
+    assert.match(first.text, /\nADDED\s+my-autoscaler\s/);
+    const next = watchFrame(first.seen, view({ items: [item({ currentReplicas: 5 })] }), true);
+    assert.deepEqual(
+      next.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(/\s+/).slice(0, 2).join(' ')),
+      ['MODIFIED my-autoscaler', 'DELETED gone'],
+    );
+  });
+  it('-w -o json: each changed item as an object; with events, {type, object}', () => {
+    const first = watchFrame(null, view({ output: 'json' }));
+    assert.equal((JSON.parse(first.text) as AutoscalerStatus).name, 'my-autoscaler');
+    const next = watchFrame(first.seen, view({ output: 'json', items: [item({ state: 'Stale' })] }), true);
+    const event = JSON.parse(next.text) as { type: string; object: AutoscalerStatus };
+    assert.deepEqual([event.type, event.object.state], ['MODIFIED', 'Stale']);
+  });
+  it('-w with the detail view: printed again only when the item changed', () => {
+    const first = watchFrame(null, view({ name: 'my-autoscaler', events: [] }));
+    assert.match(first.text, /^Name:/);
+    assert.equal(
+      watchFrame(first.seen, view({ name: 'my-autoscaler', events: [], nowMs: now + 2000 })).text,
+      '',
+    );
+    assert.match(
+      watchFrame(
+        first.seen,
+        view({ name: 'my-autoscaler', events: [], items: [item({ currentReplicas: 1 })] }),
+      ).text,
+      /^\nName:/,
+    );
   });
 });
