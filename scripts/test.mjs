@@ -64,6 +64,16 @@ let clusterStarted = false;
 if (!unitOnly) {
   // test/reliability: faults, abuse and secrets against the built binary, the sandbox and the real cluster.
   files.push(...testFiles(join(root, 'test', 'reliability')), ...testFiles(join(root, 'test', 'e2e')));
+  // The other real peers of the e2e suite, built from the Go module proxy on first use and cached like the
+  // control plane: built here, as steps with their own progress and time, rather than inside a test's hook.
+  ok =
+    step('build Prometheus + promtool (test/prometheus, cached after the first run)', 'bash', [
+      'test/prometheus/build.sh',
+    ]) && ok;
+  ok =
+    step('build the OCI registry + crane (test/registry, cached after the first run)', 'bash', [
+      'test/registry/build.sh',
+    ]) && ok;
   mkdirSync(join(root, '.cluster'), { recursive: true });
   clusterStarted = step(
     'start the real control plane (etcd, kube-apiserver, kube-controller-manager)',
