@@ -1,12 +1,13 @@
 // The real ProcessRunner: starts a shell method's entrypoint with execa and owns its whole process group, so a
 // hook that forks (`sh -c 'sleep 100 & wait'`, a Python script with workers) cannot outlive its call.
-// execa is used lean. With its defaults (issue 11) it cost 21.5 ms of CPU per cycle against 14 ms for plain
-// child_process.spawn (two hook calls a cycle, same run): signal-exit's handlers for a dozen signals
+// execa is used lean. With its defaults (issue 11) it cost 21–23 ms of CPU per cycle against 14–15 ms for
+// plain child_process.spawn (two hook calls a cycle, same run): signal-exit's handlers for a dozen signals
 // installed and removed around every call, output gathered through async iterators, stdin fed from a stream.
 // So: detached with cleanup off (one exit handler of ours kills the groups still running), buffer off (chunks
 // collected here), stdin written here, the environment prepared once (extendEnv off), and our own timer,
 // abort and group kill. That brings it to 17–18 ms; the rest is execa's fixed per-call work (a promise race,
-// a finished() wait and an AbortController per stdio stream, option normalisation).
+// a finished() wait and an AbortController per stdio stream, option normalisation). Windows: see
+// process-platform.ts.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -66,6 +66,13 @@ export function changeInPeriod(events: readonly ScaleEvent[], periodSec: number,
   return events.reduce((sum, e) => (e.atMs > cutoff ? sum + e.change : sum), 0);
 }
 
+/** The count at the start of a policy's period: current minus what was added, plus what was removed, within it. */
+function countAtPeriodStart(current: number, events: ScaleEvents, periodSec: number, nowMs: number): number {
+  return (
+    current - changeInPeriod(events.up, periodSec, nowMs) + changeInPeriod(events.down, periodSec, nowMs)
+  );
+}
+
 /**
  * The most replicas the scale-up policies allow now. Each policy measures from the count at the start of
  * its period (current minus what was added, plus what was removed, within the period); Percent rounds up
@@ -79,10 +86,7 @@ export function scaleUpLimit(
 ): number {
   if (rules.selectPolicy === 'Disabled') return current;
   const proposals = rules.policies.map((p) => {
-    const start =
-      current -
-      changeInPeriod(events.up, p.periodSec, nowMs) +
-      changeInPeriod(events.down, p.periodSec, nowMs);
+    const start = countAtPeriodStart(current, events, p.periodSec, nowMs);
     return p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100));
   });
   return rules.selectPolicy === 'Min' ? Math.min(...proposals) : Math.max(...proposals);
@@ -100,10 +104,7 @@ export function scaleDownLimit(
 ): number {
   if (rules.selectPolicy === 'Disabled') return current;
   const proposals = rules.policies.map((p) => {
-    const start =
-      current -
-      changeInPeriod(events.up, p.periodSec, nowMs) +
-      changeInPeriod(events.down, p.periodSec, nowMs);
+    const start = countAtPeriodStart(current, events, p.periodSec, nowMs);
     return p.type === 'Pods' ? start - p.value : Math.trunc(start * (1 - p.value / 100));
   });
   return rules.selectPolicy === 'Min' ? Math.max(...proposals) : Math.min(...proposals);

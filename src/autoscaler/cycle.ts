@@ -9,7 +9,7 @@ import { chainText } from './chain.ts';
 import { encodeWindows } from './windows.ts';
 import type { CycleContext } from './context.ts';
 import type { CycleReport, RunType, StopAfter } from './types.ts';
-import { decide } from './decide.ts';
+import { decideInCycle } from './decide-in-cycle.ts';
 import { evaluateMetrics } from './evaluate.ts';
 import { gatherMetrics } from './metrics.ts';
 import { applyDecision } from './scale.ts';
@@ -88,17 +88,7 @@ export async function runCycle(
     if (options.stopAfter === 'metrics') return finish(ctx, report);
     report.evaluation = await evaluateMetrics(ctx, object, report.metrics, options.runType);
     if (options.stopAfter === 'evaluate') return finish(ctx, report);
-    const decided = decide({
-      evaluation: report.evaluation,
-      current: scale.replicas,
-      minReplicas: ctx.config.minReplicas,
-      maxReplicas: ctx.config.maxReplicas,
-      downscaleStabilizationSec: ctx.config.downscaleStabilizationSec,
-      history: ctx.state.history,
-      nowMs: ctx.clock.nowMs(),
-      ...(ctx.config.behavior ? { behavior: ctx.config.behavior } : {}),
-      ...(ctx.state.scaleEvents ? { scaleEvents: ctx.state.scaleEvents } : {}),
-    });
+    const decided = decideInCycle(ctx, report.evaluation, scale.replicas);
     // A dry run must not leave a trace in the window that real decisions later use.
     if (!dryRun) ctx.state.history = decided.history;
     report.decision = decided.decision;

@@ -7,7 +7,7 @@ import type { KubeObject, ResolvedTarget, Scale } from '../ports.ts';
 import type { CycleContext } from './context.ts';
 import type { CycleReport, Decision } from './types.ts';
 import { recordScaleEvent } from './behavior.ts';
-import { decide } from './decide.ts';
+import { decideInCycle } from './decide-in-cycle.ts';
 import { fallbackDue, fallbackReplicas } from './fallback.ts';
 import { pausedDecision, readPause } from './pause.ts';
 import { patchWithRetry } from './scale.ts';
@@ -104,18 +104,7 @@ export async function applyFallback(
   if (fallback === undefined || fetched === undefined || report.decision !== undefined) return;
   if (!fallbackDue(fallback, ctx.state.consecutiveFailures + 1)) return;
   const { resolved, scale } = fetched;
-  const decided = decide({
-    evaluation: fallbackReplicas(fallback, scale.replicas),
-    current: scale.replicas,
-    minReplicas: ctx.config.minReplicas,
-    maxReplicas: ctx.config.maxReplicas,
-    downscaleStabilizationSec: ctx.config.downscaleStabilizationSec,
-    history: ctx.state.history,
-    nowMs: ctx.clock.nowMs(),
-    source: 'fallback',
-    ...(ctx.config.behavior ? { behavior: ctx.config.behavior } : {}),
-    ...(ctx.state.scaleEvents ? { scaleEvents: ctx.state.scaleEvents } : {}),
-  });
+  const decided = decideInCycle(ctx, fallbackReplicas(fallback, scale.replicas), scale.replicas, 'fallback');
   if (!report.dryRun) ctx.state.history = decided.history;
   if (decided.decision.action === 'disabled') {
     report.decision = decided.decision;

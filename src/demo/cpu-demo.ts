@@ -6,13 +6,12 @@
 import { parse } from 'yaml';
 import type { CycleReport } from '../autoscaler/types.ts';
 import { CpaError } from '../errors.ts';
-import { createLogger } from '../logger/logger.ts';
 import type { CpaKubeClient, Deps, KubeObject } from '../ports.ts';
-import { prepareRun } from '../runner/prepare.ts';
 import { runPrepared } from '../runner/serve.ts';
 import { openSandbox, type StartSandbox } from '../sandbox/start.ts';
 import type { Obj } from '../sandbox/wire/json.ts';
 import { statusTable } from '../status/snapshot.ts';
+import { prepareDemoRun } from './demo-run.ts';
 import { CPU_EXAMPLE } from './cpu-example.ts';
 import type { DemoOptions } from './options.ts';
 
@@ -137,18 +136,15 @@ async function advance(
 }
 
 async function loop(deps: Deps, options: DemoOptions, dir: string, kubeconfig: string): Promise<number> {
-  const prepared = await prepareRun(deps, {
+  const { prepared, logger } = await prepareDemoRun(deps, {
     dir,
-    target: `apps/v1/Deployment/${TARGET}`,
-    namespace: NAMESPACE,
-    intervalMs: options.intervalMs,
-    apiAddr: null,
     kubeconfig,
-    env: {},
+    intervalMs: options.intervalMs,
+    namespace: NAMESPACE,
+    target: TARGET,
+    config: { cpuInitializationPeriodSec: CPU_INIT_SEC },
   });
   const client = prepared.client;
-  prepared.config = { ...prepared.config, startTimeMs: 0, cpuInitializationPeriodSec: CPU_INIT_SEC };
-  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: 0, format: 'text' });
   deps.err.write(
     `running the autoscaler from ${dir} every ${options.intervalMs}ms (metric: CPU of the pods from metrics.k8s.io; ` +
       `evaluate: the HPA formula, target 50%; cpuInitializationPeriod shortened to ${CPU_INIT_SEC}s for the demo)\n`,

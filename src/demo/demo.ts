@@ -5,11 +5,10 @@ import type { CycleReport } from '../autoscaler/types.ts';
 import { statusTable } from '../status/snapshot.ts';
 import type { CpaKubeClient, Deps } from '../ports.ts';
 import { CpaError } from '../errors.ts';
-import { createLogger } from '../logger/logger.ts';
-import { prepareRun } from '../runner/prepare.ts';
 import { runPrepared } from '../runner/serve.ts';
 import { openSandbox, type StartSandbox } from '../sandbox/start.ts';
 import type { Obj } from '../sandbox/wire/json.ts';
+import { prepareDemoRun } from './demo-run.ts';
 import { PYTHON_EXAMPLE, SHELL_EXAMPLE, type ExampleFiles } from './example.ts';
 import type { DemoOptions } from './options.ts';
 
@@ -82,20 +81,14 @@ async function story(
 
 /** The autoscaling loop of the demo (the runner, as `run`): stops once the target reached the last step. */
 async function loop(deps: Deps, options: DemoOptions, dir: string, kubeconfig: string): Promise<number> {
-  const prepared = await prepareRun(deps, {
+  const { prepared, logger } = await prepareDemoRun(deps, {
     dir,
-    target: `apps/v1/Deployment/${TARGET}`,
-    namespace: NAMESPACE,
-    intervalMs: options.intervalMs,
-    apiAddr: null,
     kubeconfig,
-    // The user's environment must not reconfigure the demo (a variable named `interval` would), so none is read.
-    env: {},
+    intervalMs: options.intervalMs,
+    namespace: NAMESPACE,
+    target: TARGET,
   });
   const client = prepared.client;
-  // No waiting for startTime alignment: the story should start at once.
-  prepared.config = { ...prepared.config, startTimeMs: 0 };
-  const logger = createLogger({ out: deps.err, clock: deps.clock, verbosity: 0, format: 'text' });
   deps.err.write(
     `running the autoscaler from ${dir} every ${options.intervalMs}ms (metric: the numPods label; evaluate: that number)\n`,
   );

@@ -1,4 +1,5 @@
 // The backtest as text: the timeline (table, CSV or JSON), the summary, and sparklines for a terminal. Pure.
+import { alignColumns } from '../status/format.ts';
 import type { SimulationResult, TimelineRow } from './simulate.ts';
 import type { Summary } from './summary.ts';
 
@@ -18,23 +19,6 @@ function shorten(text: string, max: number): string {
 /** `1 → 3` when the replicas changed, else the count. */
 function replicasText(row: TimelineRow): string {
   return row.replicas === row.from ? String(row.replicas) : `${row.from} → ${row.replicas}`;
-}
-
-/** Columns padded like kubectl's tabwriter: two spaces between, no borders. */
-export function alignColumns(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join('');
 }
 
 /** The timeline as a table: TIME METRIC EVALUATION REPLICAS READY DEMAND REASONS. */

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TimelineRow } from '../../../src/simulate/simulate.ts';
 import {
-  alignColumns,
   metricNumber,
   resultJson,
   sparkline,
@@ -39,21 +38,12 @@ const ROWS: TimelineRow[] = [
 ];
 
 describe('render', () => {
-  it('aligns columns with two spaces and no trailing blanks', () => {
-    assert.equal(
-      alignColumns([
-        ['A', 'BB'],
-        ['ccc', 'd'],
-      ]),
-      'A    BB\nccc  d\n',
-    );
-  });
   it('the table shows the change as from → to, and errors in the reasons column', () => {
     assert.equal(
       timelineTable(ROWS),
-      'TIME                  METRIC        EVALUATION  REPLICAS  READY  DEMAND  REASONS\n' +
-        '2026-12-01T00:00:00Z  120           2           1 → 2     1      2       Scaled\n' +
-        '2026-12-01T00:00:15Z  {"a": "x,y"}  -           2         2      -       error: evaluate failed\n',
+      'TIME                   METRIC         EVALUATION   REPLICAS   READY   DEMAND   REASONS\n' +
+        '2026-12-01T00:00:00Z   120            2            1 → 2      1       2        Scaled\n' +
+        '2026-12-01T00:00:15Z   {"a": "x,y"}   -            2          2       -        error: evaluate failed\n',
     );
   });
   it('CSV quotes fields with commas and quotes', () => {
