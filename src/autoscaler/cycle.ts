@@ -1,6 +1,6 @@
 // The ONE pipeline: target → scale → metrics → evaluate → decide → scale. The loop, the REST API and the
 // demo all call runCycle; nothing else walks these steps.
-import { describeError } from '../errors.ts';
+import { describeError, KubeError } from '../errors.ts';
 import { oneLine } from '../logger/one-line.ts';
 import type { Stage } from '../logger/events.ts';
 import type { KubeObject, ResolvedTarget, Scale } from '../ports.ts';
@@ -13,11 +13,20 @@ import { decideInCycle } from './decide-in-cycle.ts';
 import { evaluateMetrics } from './evaluate.ts';
 import { gatherMetrics } from './metrics.ts';
 import { applyDecision } from './scale.ts';
+import { forgetObject, hasKept, keepObject, keptObject } from './target-read.ts';
 import { StepError } from './steps.ts';
 
 /** `deployment/team-a/web`: how messages name the target. */
 export function targetLabel(ctx: Pick<CycleContext, 'target' | 'namespace'>): string {
   return `${ctx.target.kind.toLowerCase()}/${ctx.namespace}/${ctx.target.name}`;
+}
+
+/** Whether a failure's cause is a Kubernetes call that got no HTTP answer (a KubeError without a status). */
+function noAnswer(err: unknown): boolean {
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause instanceof KubeError) return cause.details.status === undefined;
+  }
+  return false;
 }
 
 /** Wraps a Kubernetes failure of a read step in CPA's wording. */
@@ -39,8 +48,32 @@ async function fetchTarget(ctx: CycleContext): Promise<Fetched> {
   const resolved = await read('target', 'failed to get managed resource', () =>
     ctx.kube.resolveTarget(ctx.target, ctx.namespace),
   );
-  const object = await read('target', 'failed to get managed resource', () => ctx.kube.getObject(resolved));
-  const scale = await read('scale', 'failed to get scale subresource', () => ctx.kube.getScale(resolved));
+  const getObject = (): Promise<KubeObject> =>
+    read('target', 'failed to get managed resource', () => ctx.kube.getObject(resolved));
+  const getScale = (): Promise<Scale> =>
+    read('scale', 'failed to get scale subresource', () => ctx.kube.getScale(resolved));
+  let object: KubeObject;
+  let scale: Scale;
+  // With an object kept from the last cycle, the scale is read first and the object only if it changed.
+  // Without one (or when that read fails), the object first, as CPA does: its failure names the target.
+  // An API that gave no answer at all is not asked twice more in the same cycle (each try waits out a call
+  // timeout); any other failure of that read (e.g. the target is gone) goes on object first, to name it.
+  const kept = hasKept(ctx.state)
+    ? await getScale().catch((err: unknown) => {
+        if (!noAnswer(err)) return undefined;
+        forgetObject(ctx.state);
+        throw err;
+      })
+    : undefined;
+  const unchanged = kept === undefined ? undefined : keptObject(ctx.state, kept);
+  try {
+    object = unchanged ?? (await getObject());
+    scale = kept ?? (await getScale());
+  } catch (err) {
+    forgetObject(ctx.state);
+    throw err;
+  }
+  keepObject(ctx.state, object);
   ctx.logger.log({
     kind: 'info',
     level: 2,
@@ -110,6 +143,7 @@ export async function runCycle(
     if (ctx.methods.signal?.aborted) return stopped(ctx, report, err.stage);
     // One line: the message may quote hook output, and it becomes a log line and an Event message.
     report.error = { stage: err.stage, message: oneLine(err.message) };
+    if (noAnswer(err)) report.error.unreachable = true;
     if (options.stopAfter === 'scale') await applyFallback(ctx, fetched, report);
   }
   return recordAndReturn(ctx, report);

@@ -60,7 +60,11 @@ export interface CycleReport {
   /** Set when another runner holds the target: who (see TargetHold); nothing was written. */
   heldBy?: string;
   dryRun: boolean;
-  error?: { stage: Stage; message: string };
+  /**
+   * Why the cycle failed. `unreachable`: the Kubernetes API gave no answer at all (refused, timed out), so
+   * recording the failure on the target would only wait out the same timeouts again.
+   */
+  error?: { stage: Stage; message: string; unreachable?: true };
   /** Set when a shutdown cancelled the cycle at `stage`: neither a success nor a failure (nothing recorded). */
   stopped?: { stage: Stage };
   /** The windows to keep on the target, when a window or `behavior` is configured (windows.ts). */

@@ -114,7 +114,7 @@ export class SimulatedWorld implements KubeClient {
     object.metadata = {
       ...object.metadata,
       namespace: this.#namespace,
-      resourceVersion: String(this.#version),
+      resourceVersion: this.#resourceVersion(ready),
     };
     object.spec = { ...(object.spec as object | undefined), replicas: this.#replicas };
     object.status = {
@@ -134,7 +134,7 @@ export class SimulatedWorld implements KubeClient {
       replicas: this.#replicas,
       selector,
       statusReplicas: this.#pods.length,
-      resourceVersion: String(this.#version),
+      resourceVersion: this.#resourceVersion(this.readyPods()),
     });
   }
 
@@ -176,6 +176,14 @@ export class SimulatedWorld implements KubeClient {
   /** The position of a pod in the listing (per-pod trace values are handed out by it); -1 when unknown. */
   podIndex(name: string): number {
     return this.#pods.findIndex((p) => p.name === name);
+  }
+
+  /**
+   * Like the apiserver, every change moves the version: a scale bumps #version, and a pod turning Ready
+   * (the controller's status write, here a matter of time) shows in the ready count.
+   */
+  #resourceVersion(ready: number): string {
+    return `${this.#version}.${ready}`;
   }
 
   #setReplicas(replicas: number, createdMs: number): void {

@@ -125,6 +125,36 @@ describe(
         await p.sameAnswer('GET', `${path()}/${name}/scale`);
       });
 
+      it("carries the object's resourceVersion on its Scale, moved by any write (kubectl-cpa reads only the scale when it did not move)", async () => {
+        // Its own Deployment: the tests after this one count the generations and writes of `web`.
+        const own = 'rv';
+        await p.sameAnswer('POST', path(), { body: deployment(own, 1) });
+        for (const [server, ep] of [
+          ['sandbox', p.sb],
+          ['real', p.real],
+        ] as const) {
+          const before = (await call(ep, 'GET', `${path()}/${own}/scale`)).json.metadata.resourceVersion;
+          const annotate = await call(ep, 'PATCH', `${path()}/${own}`, {
+            body: { metadata: { annotations: { 'contract.kubectl-cpa.dev/touched': String(Date.now()) } } },
+            contentType: 'application/merge-patch+json',
+          });
+          assert.equal(annotate.status, 200, annotate.text);
+          assert.notEqual(
+            annotate.json.metadata.resourceVersion,
+            before,
+            `${server}: a metadata write moves it`,
+          );
+          // The real controller may write the Deployment between the two reads: compare a consistent pair.
+          let pair = ['', 'unread'];
+          for (let attempt = 0; attempt < 5 && pair[0] !== pair[1]; attempt++) {
+            const object = await call(ep, 'GET', `${path()}/${own}`);
+            const scale = await call(ep, 'GET', `${path()}/${own}/scale`);
+            pair = [object.json.metadata.resourceVersion, scale.json.metadata.resourceVersion];
+          }
+          assert.equal(pair[1], pair[0], `${server}: the Scale's resourceVersion is the object's`);
+        }
+      });
+
       it('patches scale with a resourceVersion guard (kubectl-cpa JSON patch) and answers the same Scale', async () => {
         // The real controller may write the Deployment between our read and our patch: retry on 409 like kubectl-cpa.
         const guarded = async (ep: Endpoint): Promise<Reply> => {

@@ -50,8 +50,22 @@ describe('SimulatedWorld', () => {
       replicas: 2,
       selector: 'app=web',
       statusReplicas: 2,
-      resourceVersion: '2',
+      resourceVersion: '2.2',
     });
+  });
+  it('every change moves the resourceVersion, a pod turning Ready too, and object and scale agree', async () => {
+    const { clock, world: w } = world(1, 30_000);
+    const version = async (): Promise<string> => (await w.getScale()).resourceVersion;
+    const objectVersion = async (): Promise<unknown> =>
+      ((await w.getObject()).metadata as { resourceVersion?: unknown }).resourceVersion;
+    const start = await version();
+    assert.equal(await version(), start, 'nothing changed');
+    await w.patchScale(TARGET, 2);
+    const scaled = await version();
+    assert.notEqual(scaled, start);
+    await clock.sleep(30_000);
+    assert.notEqual(await version(), scaled, 'the new pod turned Ready');
+    assert.equal(await objectVersion(), await version());
   });
   it('new pods turn Ready only after the delay', async () => {
     const { clock, world: w } = world(1, 30_000);

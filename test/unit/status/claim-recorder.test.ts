@@ -108,6 +108,40 @@ describe('one writer per target', () => {
     assert.equal(kube.writes, settled + 1);
   });
 
+  test('an unchanged cycle does not decode the annotation again: the text is decoded once per change', async (t) => {
+    const kube = new ClaimKube(1);
+    const clock = new FakeClock(1_000_000);
+    const laptop = runner(kube, clock, { host: 'laptop', pid: 10, wants: 2 });
+    await laptop.cycle();
+    await laptop.cycle();
+    // Only parses of the status annotation count (its claim carries a renewTime); hook output is parsed too.
+    const parse = t.mock.method(JSON, 'parse');
+    const annotationParses = (): number =>
+      parse.mock.calls.filter(
+        (c) => typeof c.arguments[0] === 'string' && c.arguments[0].includes('"renewTime"'),
+      ).length;
+    const settled = kube.writes;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      await laptop.cycle();
+    }
+    assert.equal(kube.writes, settled, 'nothing written, so the annotation text stayed the same');
+    // The text our last write left is read back once (record and claim, one parse each), then never again.
+    assert.equal(annotationParses() <= 2, true, `${annotationParses()} parses in 4 unchanged cycles`);
+    // A renewal changes the text: the next read decodes it once (record and claim from one reading each).
+    clock.advance(4000);
+    await laptop.cycle();
+    assert.equal(kube.writes, settled + 1);
+    const afterWrite = annotationParses();
+    clock.advance(1000);
+    await laptop.cycle();
+    assert.equal(annotationParses() - afterWrite <= 2, true, 'the new text decoded once, not every cycle');
+    clock.advance(1000);
+    await laptop.cycle();
+    assert.equal(annotationParses() - afterWrite <= 2, true);
+    t.mock.restoreAll();
+  });
+
   test('a busy target (the controller writing after our scale) still gets the record, without a warning', async () => {
     const kube = new ClaimKube(1);
     const clock = new FakeClock(1_000_000);

@@ -191,6 +191,14 @@ describe('createRecorder', () => {
     assert.equal((c.api.calls[0]?.body as { reason: string }).reason, 'FailedGetScale');
   });
 
+  it('a cycle the API did not answer records nothing: each write would wait out another timeout', async () => {
+    const c = cluster();
+    const report = failedReport(0, 'patch');
+    report.error = { ...report.error!, unreachable: true };
+    await c.record(report);
+    assert.deepEqual(c.api.calls, []);
+  });
+
   it('dry runs write nothing', async () => {
     const c = cluster();
     await c.record(scaledReport(0, { dryRun: true }));
