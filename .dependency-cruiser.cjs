@@ -12,7 +12,7 @@ const LAYERS = [
     ['^src/status/', '^src/logs/', '^src/api/', '^src/autoscaler/', '^src/sandbox/', '^src/deploy/'],
   ],
   ['foundations', ['^src/hooks/', '^src/kube/', '^src/config/', '^src/logger/']],
-  ['ports', ['^src/ports\\.ts$', '^src/port-data\\.ts$', '^src/errors\\.ts$', '^src/version\\.ts$']],
+  ['ports', ['^src/ports\\.ts$', '^src/port-data\\.ts$', '^src/port-kube\\.ts$', '^src/errors\\.ts$', '^src/version\\.ts$']],
 ];
 
 const layerRules = LAYERS.flatMap(([name, paths], index) => {
@@ -64,9 +64,9 @@ module.exports = {
     },
     {
       name: 'ports-are-types',
-      comment: 'src/ports.ts and src/port-data.ts hold types only',
+      comment: 'src/ports.ts, src/port-kube.ts and src/port-data.ts hold types only',
       severity: 'error',
-      from: { path: ['^src/ports\\.ts$', '^src/port-data\\.ts$'] },
+      from: { path: ['^src/ports\\.ts$', '^src/port-kube\\.ts$', '^src/port-data\\.ts$'] },
       to: { path: '^src/', dependencyTypesNot: ['type-only'] },
     },
   ],

@@ -141,17 +141,18 @@ function node(perPod: boolean): LanguageFiles {
 // Input on stdin: {"resource": <the Kubernetes object>, "runType": "scaler"|"api"|"api_dry_run"}.
 // This sample reads the ${HOOK_LOAD_ANNOTATION} annotation; replace it with your real source (a Prometheus
 // query, a queue length, an HTTP endpoint). Whatever it prints is the metric's value.
+import { exit, stderr, stdin, stdout } from 'node:process';
 import { text } from 'node:stream/consumers';
 
 const ANNOTATION = '${HOOK_LOAD_ANNOTATION}';
 
-const { resource } = JSON.parse(await text(process.stdin));
+const { resource } = JSON.parse(await text(stdin));
 const value = resource.metadata.annotations?.[ANNOTATION];
 if (value === undefined) {
-  process.stderr.write(\`no \${ANNOTATION} annotation on \${resource.metadata.name}\\n\`);
-  process.exit(1);
+  stderr.write(\`no \${ANNOTATION} annotation on \${resource.metadata.name}\\n\`);
+  exit(1);
 }
-process.stdout.write(value);
+stdout.write(value);
 `,
     },
     evaluate: {
@@ -160,6 +161,7 @@ process.stdout.write(value);
 // Input on stdin: {"metrics": [{"resource": NAME, "value": TEXT}, ...] or null, "resource": <the target>,
 // "runType": ...}. "metrics" has one entry per ${perPod ? 'pod' : 'resource (here: just the target)'}; each value is what the metric hook
 // printed. Output: {"targetReplicas": N}; min/max clamps and stabilization happen after.
+import { argv, exit, stderr, stdin, stdout } from 'node:process';
 import { text } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
 
@@ -174,12 +176,12 @@ export function evaluate(spec) {
   return { targetReplicas: Math.ceil(total / LOAD_PER_REPLICA) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(argv[1] ?? '').href) {
   try {
-    process.stdout.write(JSON.stringify(evaluate(JSON.parse(await text(process.stdin)))));
+    stdout.write(JSON.stringify(evaluate(JSON.parse(await text(stdin)))));
   } catch (err) {
-    process.stderr.write(\`cannot evaluate: \${err.message}\\n\`);
-    process.exit(1);
+    stderr.write(\`cannot evaluate: \${err.message}\\n\`);
+    exit(1);
   }
 }
 `,
@@ -191,9 +193,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 // {"targetReplicas": N}. Start it before kubectl cpa run: node evaluate-server.mjs (PORT=… to move it;
 // config.yaml's evaluate.http.url must follow).
 import { createServer } from 'node:http';
+import { env } from 'node:process';
 import { evaluate } from './evaluate.mjs';
 
-const PORT = Number(process.env.PORT ?? ${EVALUATE_PORT});
+const PORT = Number(env.PORT ?? ${EVALUATE_PORT});
 
 createServer((req, res) => {
   const chunks = [];

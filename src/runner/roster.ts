@@ -3,7 +3,7 @@
 // two of them may share neither a name nor a target, checked before anything runs.
 import { UsageError } from '../errors.ts';
 import type { Deps } from '../ports.ts';
-import { autoscalerName } from '../status/recorder.ts';
+import { autoscalerName } from '../status/record.ts';
 import type { PreparedRun } from './prepare.ts';
 
 /** A prepared autoscaler under its name. */

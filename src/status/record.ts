@@ -2,7 +2,7 @@
 // the workload's metadata (and, for a Deployment, the controller copies annotations onto its ReplicaSet),
 // so an unchanged state is re-recorded only as a heartbeat.
 import type { CycleReport, ResourceMetric } from '../autoscaler/types.ts';
-import type { Config } from '../config/types.ts';
+import type { Config, ScaleTargetRef } from '../config/types.ts';
 import { REASON_PRIORITY, type ReasonCode } from '../logger/events.ts';
 import { windowShape } from '../autoscaler/windows.ts';
 import { SCHEMA_VERSION, type RecordedDecision, type RecordedMetric, type RecordedState } from './schema.ts';
@@ -175,4 +175,20 @@ export function writeVerdict(
   if (!Number.isFinite(elapsedMs)) return 'changed';
   const dueMs = everyMs - next.config.intervalMs / 2;
   return elapsedMs >= dueMs ? 'heartbeat' : 'unchanged';
+}
+
+/** Dry runs leave no trace; REST API requests that stopped before deciding and did not fail have nothing to say. */
+export function shouldRecord(report: CycleReport): boolean {
+  if (report.dryRun || report.runType === 'api_dry_run') return false;
+  return report.decision !== undefined || report.error !== undefined;
+}
+
+/** `my-autoscaler` for `/home/me/my-autoscaler`; the target's name when the directory has no name (`/`). */
+export function autoscalerName(absDir: string, target: ScaleTargetRef): string {
+  const base =
+    absDir
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
+  return base === '' ? target.name : base;
 }

@@ -6,26 +6,28 @@ import type { TargetHold } from '../autoscaler/context.ts';
 import type { CycleReport } from '../autoscaler/types.ts';
 import type { Config, ScaleTargetRef } from '../config/types.ts';
 import { describeError, KubeError } from '../errors.ts';
-import { groupVersionPath } from '../kube/discovery.ts';
 import type { Logger } from '../logger/events.ts';
-import type { Clock, Deps, KubeClient, KubeObject, KubeRequester, ResolvedTarget } from '../ports.ts';
-import { EventCorrelator } from './correlate.ts';
-import { newEventBody, repeatEventPatch, type InvolvedObject } from './events.ts';
+import type { Clock, Deps, KubeClient, KubeObject, KubeRequester } from '../ports.ts';
+import { EventWriter } from './event-writer.ts';
+import { annotationOf, TargetRecord } from './target-record.ts';
 import { eventsForReport, type EventSpec } from './reasons.ts';
-import { buildRecordedState, writeVerdict, type RecordInput } from './record.ts';
-import { decodeState } from './decode-state.ts';
-import { encodeState, STATUS_ANNOTATION, type RecordedState } from './schema.ts';
+import {
+  autoscalerName,
+  buildRecordedState,
+  shouldRecord,
+  writeVerdict,
+  type RecordInput,
+} from './record.ts';
+import type { RecordedState } from './schema.ts';
 import {
   claimVerdict,
   holderLabel,
   observe,
-  readClaim,
   renewEveryMs,
   sameHolder,
   type ClaimHolder,
   type ClaimObservation,
   type ClaimVerdict,
-  type RecordedClaim,
 } from './claim.ts';
 
 /** One writer per target: who this runner is, how long its claim lasts, whether it takes a fresh one over. */
@@ -51,22 +53,6 @@ export interface TargetRecorder {
   hold(object: KubeObject): Promise<TargetHold>;
   /** Gives up the claim if this runner still holds it (clean exit), so another runner need not wait a lease. */
   release(): Promise<void>;
-}
-
-/** Dry runs leave no trace; REST API requests that stopped before deciding and did not fail have nothing to say. */
-export function shouldRecord(report: CycleReport): boolean {
-  if (report.dryRun || report.runType === 'api_dry_run') return false;
-  return report.decision !== undefined || report.error !== undefined;
-}
-
-/** `my-autoscaler` for `/home/me/my-autoscaler`; the target's name when the directory has no name (`/`). */
-export function autoscalerName(absDir: string, target: ScaleTargetRef): string {
-  const base =
-    absDir
-      .replace(/[\\/]+$/, '')
-      .split(/[\\/]/)
-      .pop() ?? '';
-  return base === '' ? target.name : base;
 }
 
 /** The recorder of one `run`: named after the autoscaler (default its directory), runner identity from Deps. */
@@ -100,37 +86,18 @@ export function createRecorder(options: RecorderOptions): (report: CycleReport) 
   return (report) => recorder.record(report);
 }
 
-function annotationOf(object: KubeObject): string | undefined {
-  const meta = (object.metadata ?? {}) as { annotations?: Record<string, string> };
-  return meta.annotations?.[STATUS_ANNOTATION];
-}
-
-function objectPath(t: ResolvedTarget): string {
-  return `${groupVersionPath(t)}/namespaces/${encodeURIComponent(t.namespace)}/${t.resource}/${encodeURIComponent(t.name)}`;
-}
-
 class Recorder {
   readonly #o: RecorderOptions;
   readonly #label: string;
-  readonly #correlator: EventCorrelator;
-  readonly #warned = new Map<string, string>();
-  /** undefined until read from the target once; null when the target carries no usable record. */
-  #previous: RecordedState | null | undefined;
-  #uid: string | undefined;
-  /** The target's resourceVersion as last read or written: claims and renewals are guarded by it. */
-  #resourceVersion: string | undefined;
+  readonly #events: EventWriter;
+  readonly #record: TargetRecord;
   #observation: ClaimObservation | undefined;
-  /**
-   * The annotation text last decoded and what it decoded to. A cycle that changes nothing reads the same
-   * text as the cycle before; decoding it again (three JSON parses and a validation, ~0.5 ms in a profile)
-   * was most of what the claim added to each cycle.
-   */
-  #read: { text: string | undefined; state: RecordedState | null; claim: RecordedClaim | null } | undefined;
-
+  readonly #warned = new Map<string, string>();
   constructor(options: RecorderOptions) {
     this.#o = options;
     this.#label = `${options.target.kind.toLowerCase()}/${options.namespace}/${options.target.name}`;
-    this.#correlator = new EventCorrelator(options.target.name);
+    this.#events = new EventWriter(options);
+    this.#record = new TargetRecord(options.client, options.claim !== undefined);
   }
 
   async record(report: CycleReport): Promise<void> {
@@ -142,7 +109,7 @@ class Recorder {
         reason: 'TargetHeldByOther',
         message: `${this.#o.name} did not scale ${this.#label}: it is held by ${report.heldBy}`,
       };
-      await this.#writeEvent(spec).catch((err: unknown) => this.#warn('event', err));
+      await this.#events.write(spec, this.#record.uid).catch((err: unknown) => this.#warn('event', err));
       return;
     }
     // An API that did not answer the cycle will not answer its record either: each write would wait out
@@ -154,15 +121,15 @@ class Recorder {
       await this.#writeState(report).catch((err: unknown) => this.#warn('status annotation', err));
     }
     for (const spec of eventsForReport(report, this.#o.config)) {
-      await this.#writeEvent(spec).catch((err: unknown) => this.#warn('event', err));
+      await this.#events.write(spec, this.#record.uid).catch((err: unknown) => this.#warn('event', err));
     }
   }
 
   async #writeState(report: CycleReport): Promise<void> {
     const { client, target, namespace } = this.#o;
     const resolved = await client.resolveTarget(target, namespace);
-    if (this.#previous === undefined) this.#remember(await client.getObject(resolved), null);
-    const previous = this.#previous ?? null;
+    if (this.#record.previous === undefined) await this.#record.read(resolved);
+    const previous = this.#record.previous ?? null;
     const next = this.#withClaim(buildRecordedState(this.#o, report, previous));
     const claim = this.#o.claim;
     const verdict = writeVerdict(
@@ -174,7 +141,7 @@ class Recorder {
     let state = next;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#patchState(resolved, state);
+        await this.#record.write(resolved, state);
         break;
       } catch (err) {
         if (claim === undefined || !isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
@@ -189,31 +156,9 @@ class Recorder {
         });
         return;
       }
-      state = this.#withClaim(buildRecordedState(this.#o, report, this.#previous ?? null));
+      state = this.#withClaim(buildRecordedState(this.#o, report, this.#record.previous ?? null));
     }
     this.#o.logger.log({ kind: 'info', level: 2, message: `recorded status on ${this.#label} (${verdict})` });
-  }
-
-  /** One merge patch of the annotation; with claims, guarded by the resourceVersion last seen. */
-  async #patchState(resolved: ResolvedTarget, next: RecordedState): Promise<void> {
-    const { client, target, namespace } = this.#o;
-    const metadata: Record<string, unknown> = { annotations: { [STATUS_ANNOTATION]: encodeState(next) } };
-    if (this.#o.claim !== undefined && this.#resourceVersion !== undefined)
-      metadata.resourceVersion = this.#resourceVersion;
-    const res = await client.request({
-      method: 'PATCH',
-      path: objectPath(resolved),
-      body: { metadata },
-      contentType: 'application/merge-patch+json',
-      call: {
-        verb: 'patch',
-        group: resolved.group,
-        resource: resolved.resource,
-        namespace,
-        name: target.name,
-      },
-    });
-    this.#remember(res.body as KubeObject | null, next);
   }
 
   /** `state` carrying this runner's claim, renewed now (a renewal alone is only written as a heartbeat). */
@@ -231,9 +176,9 @@ class Recorder {
    */
   async hold(object: KubeObject, options = { claimIfFree: true }): Promise<TargetHold> {
     const claim = this.#o.claim;
-    this.#remember(object, null);
+    this.#record.remember(object, null);
     if (claim === undefined) return { held: true };
-    const recorded = this.#decode(annotationOf(object)).claim;
+    const recorded = this.#record.decode(annotationOf(object)).claim;
     const nowMs = this.#o.clock.nowMs();
     this.#observation = observe(this.#observation, recorded, nowMs);
     const verdict = claimVerdict({
@@ -257,14 +202,13 @@ class Recorder {
       const resolved = await client.resolveTarget(target, namespace);
       // Right after a scale the controller is still writing the target: a 409 means read it again.
       for (let attempt = 1; ; attempt++) {
-        const object = await client.getObject(resolved);
-        this.#remember(object, null);
-        const recorded = this.#decode(annotationOf(object)).claim;
-        const state = this.#previous;
+        const object = await this.#record.read(resolved);
+        const recorded = this.#record.decode(annotationOf(object)).claim;
+        const state = this.#record.previous;
         if (recorded === null || !state || !sameHolder(recorded.holder, claim.me)) return;
         const { claim: _released, ...rest } = state;
         try {
-          await this.#patchState(resolved, rest);
+          await this.#record.write(resolved, rest);
           break;
         } catch (err) {
           if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
@@ -284,14 +228,14 @@ class Recorder {
   async #claim(verdict: ClaimVerdict, me: ClaimHolder): Promise<TargetHold> {
     const { client, target, namespace } = this.#o;
     const resolved = await client.resolveTarget(target, namespace);
-    const base = this.#previous ?? null;
+    const base = this.#record.previous ?? null;
     const state = this.#withClaim(
       base === null
         ? buildRecordedState(this.#o, claimReport(this.#label, this.#o.clock.nowMs()), null)
         : { ...base, name: this.#o.name, runner: { ...this.#o.runner } },
     );
     try {
-      await this.#patchState(resolved, state);
+      await this.#record.write(resolved, state);
     } catch (err) {
       if (!isConflict(err)) {
         // A runner that may not write annotations (RBAC) cannot claim; it scales as before, and says so.
@@ -313,70 +257,6 @@ class Recorder {
       verdict.kind === 'take-over' ? { kind: 'warning', message } : { kind: 'info', level: 0, message },
     );
     return { held: true };
-  }
-
-  /** Keeps the uid (for Events) and the state now on the target. */
-  #remember(object: KubeObject | null, written: RecordedState | null): void {
-    const meta = (object?.metadata ?? {}) as {
-      uid?: unknown;
-      resourceVersion?: unknown;
-      annotations?: Record<string, string>;
-    };
-    if (typeof meta.uid === 'string') this.#uid = meta.uid;
-    if (typeof meta.resourceVersion === 'string') this.#resourceVersion = meta.resourceVersion;
-    if (written !== null) {
-      this.#previous = written;
-      return;
-    }
-    this.#previous = this.#decode(meta.annotations?.[STATUS_ANNOTATION]).state;
-  }
-
-  /** The record and claim in `text`, decoded only when the text differs from the last one decoded. */
-  #decode(text: string | undefined): { state: RecordedState | null; claim: RecordedClaim | null } {
-    if (this.#read !== undefined && this.#read.text === text) return this.#read;
-    const decoded = decodeState(text).state;
-    // decodeState reads the record's own fields; the claim beside them is read by its own rules.
-    const claim = readClaim(text);
-    const state = decoded !== null && claim !== null ? { ...decoded, claim } : decoded;
-    this.#read = { text, state, claim };
-    return this.#read;
-  }
-
-  async #writeEvent(spec: EventSpec): Promise<void> {
-    const { target, namespace, clock, runner } = this.#o;
-    const involved: InvolvedObject = {
-      apiVersion: target.apiVersion,
-      kind: target.kind,
-      name: target.name,
-      namespace,
-    };
-    if (this.#uid !== undefined) involved.uid = this.#uid;
-    let planned = this.#correlator.plan(spec, clock.nowMs());
-    const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
-    const call = { group: '', resource: 'events', namespace };
-    if (planned.action === 'update') {
-      try {
-        await this.#o.client.request({
-          method: 'PATCH',
-          path: `${base}/${encodeURIComponent(planned.name)}`,
-          body: repeatEventPatch(planned),
-          contentType: 'application/merge-patch+json',
-          call: { ...call, verb: 'patch', name: planned.name },
-        });
-        return;
-      } catch (err) {
-        // The Event expired (default TTL 1h) or was deleted: start a new one.
-        if (!(err instanceof KubeError) || err.details.status !== 404) throw err;
-        this.#correlator.forget(planned.key);
-        planned = this.#correlator.plan(spec, clock.nowMs());
-      }
-    }
-    await this.#o.client.request({
-      method: 'POST',
-      path: base,
-      body: newEventBody(planned, spec, involved, runner.host),
-      call: { ...call, verb: 'create' },
-    });
   }
 
   /** A warning for the first occurrence of each distinct failure; repeats only at -v 1. */
