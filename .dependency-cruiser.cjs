@@ -12,7 +12,16 @@ const LAYERS = [
     ['^src/status/', '^src/logs/', '^src/api/', '^src/autoscaler/', '^src/sandbox/', '^src/deploy/'],
   ],
   ['foundations', ['^src/hooks/', '^src/kube/', '^src/config/', '^src/logger/']],
-  ['ports', ['^src/ports\\.ts$', '^src/port-data\\.ts$', '^src/port-kube\\.ts$', '^src/errors\\.ts$', '^src/version\\.ts$']],
+  [
+    'ports',
+    [
+      '^src/ports\\.ts$',
+      '^src/port-data\\.ts$',
+      '^src/port-kube\\.ts$',
+      '^src/errors\\.ts$',
+      '^src/version\\.ts$',
+    ],
+  ],
 ];
 
 const layerRules = LAYERS.flatMap(([name, paths], index) => {
